@@ -1,0 +1,166 @@
+//! `contact-audit check`: judge cells given as arguments or read from standard input, and
+//! print a readable block or one JSON object per cell.
+
+use std::io::{BufRead as _, BufWriter, Write};
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::exit::ExitStatus;
+use crate::phone::{Cell, Engine, Issue, Lang, Number, message};
+use crate::rules::RuleSet;
+
+/// Runs `check`.
+pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+    let rules = super::load_rules(&args.engine)?;
+    let mut engine = Engine::new(&rules);
+    if let Some(code) = &args.engine.default_area_code {
+        engine = engine.with_default_area(code).context("--default-area-code")?;
+    }
+    let lang = args.engine.lang();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut emit = |cell: &str| -> anyhow::Result<()> {
+        let checked = engine.check(cell);
+        match args.format {
+            CheckFormat::Json => {
+                serde_json::to_writer(&mut out, &CellView::new(cell, &checked, &rules, lang))?;
+                out.write_all(b"\n")?;
+            }
+            CheckFormat::Table => write_block(&mut out, cell, &checked, &rules, lang)?,
+        }
+        Ok(())
+    };
+    if args.cells.is_empty() {
+        let mut stdin = std::io::stdin().lock();
+        let mut line = Vec::new();
+        while stdin.read_until(b'\n', &mut line).context("reading standard input")? > 0 {
+            let text = String::from_utf8_lossy(strip_newline(&line));
+            emit(&text)?;
+            line.clear();
+        }
+    } else {
+        for cell in &args.cells {
+            emit(cell)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitStatus::Success)
+}
+
+fn strip_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The JSON object printed for one cell.
+#[derive(Serialize)]
+struct CellView<'a> {
+    input: &'a str,
+    numbers: Vec<NumberView<'a>>,
+    issues: Vec<IssueView>,
+}
+
+#[derive(Serialize)]
+struct NumberView<'a> {
+    raw: &'a str,
+    kind: &'static str,
+    verdict: &'static str,
+    e164: Option<String>,
+    national: String,
+    extension: Option<&'a str>,
+    area_code: Option<&'a str>,
+    region: Option<&'a str>,
+    carrier: Option<&'a str>,
+    issues: Vec<IssueView>,
+}
+
+#[derive(Serialize)]
+struct IssueView {
+    code: &'static str,
+    severity: &'static str,
+    message: String,
+}
+
+impl<'a> CellView<'a> {
+    fn new(input: &'a str, cell: &'a Cell, rules: &'a RuleSet, lang: Lang) -> Self {
+        CellView {
+            input,
+            numbers: cell
+                .numbers
+                .iter()
+                .map(|n| NumberView::new(input, n, rules, lang))
+                .collect(),
+            issues: cell
+                .issues
+                .iter()
+                .map(|i| IssueView::new(i, None, rules, lang))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> NumberView<'a> {
+    fn new(input: &'a str, n: &'a Number, rules: &'a RuleSet, lang: Lang) -> Self {
+        NumberView {
+            raw: n.raw(input),
+            kind: n.kind.as_str(),
+            verdict: n.verdict().as_str(),
+            e164: n.e164(),
+            national: n.national(),
+            extension: (!n.extension.is_empty()).then(|| n.extension.as_str()),
+            area_code: n.area_code(),
+            region: n.region(rules, lang),
+            carrier: n.carrier(rules, lang),
+            issues: n
+                .issues
+                .iter()
+                .map(|i| IssueView::new(i, Some(n), rules, lang))
+                .collect(),
+        }
+    }
+}
+
+impl IssueView {
+    fn new(issue: Issue, n: Option<&Number>, rules: &RuleSet, lang: Lang) -> Self {
+        IssueView {
+            code: issue.code(),
+            severity: issue.severity().as_str(),
+            message: message(issue, n, rules, lang).into_owned(),
+        }
+    }
+}
+
+/// The readable form: the cell, then a line per number, then a line per issue.
+fn write_block(out: &mut impl Write, input: &str, cell: &Cell, rules: &RuleSet, lang: Lang) -> anyhow::Result<()> {
+    writeln!(out, "{}", input.escape_debug())?;
+    for i in cell.issues.iter() {
+        writeln!(
+            out,
+            "  {:<8} {:<28} {}",
+            i.severity().as_str(),
+            i.code(),
+            message(i, None, rules, lang)
+        )?;
+    }
+    for n in &cell.numbers {
+        let mut facts = vec![n.kind.as_str().to_string(), n.national()];
+        facts.extend(n.e164());
+        if !n.extension.is_empty() {
+            facts.push(format!("ext {}", n.extension.as_str()));
+        }
+        facts.extend(n.region(rules, lang).map(str::to_string));
+        facts.extend(n.carrier(rules, lang).map(str::to_string));
+        writeln!(out, "  {:<8} {}", n.verdict().as_str().to_uppercase(), facts.join("  "))?;
+        for i in n.issues.iter() {
+            writeln!(
+                out,
+                "    {:<8} {:<28} {}",
+                i.severity().as_str(),
+                i.code(),
+                message(i, Some(n), rules, lang)
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! The subcommands, each a function from its checked arguments to an exit status.
+
+mod check;
+mod rules;
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::cli::{Args, Command, EngineArgs, RulesAction};
+use crate::exit::ExitStatus;
+use crate::rules::RuleSet;
+
+/// Runs the command the arguments name.
+pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    match args.command {
+        Command::Check(check) => check::run(&check),
+        Command::Rules(rules) => match rules.action {
+            RulesAction::Check { dir } => rules::check(dir.as_deref()),
+        },
+    }
+}
+
+/// Loads the rules the engine options name: `--rules DIR`, or the embedded set.
+pub(crate) fn load_rules(args: &EngineArgs) -> anyhow::Result<RuleSet> {
+    match &args.rules {
+        Some(dir) => load_dir(dir),
+        None => Ok(RuleSet::embedded()),
+    }
+}
+
+fn load_dir(dir: &Path) -> anyhow::Result<RuleSet> {
+    RuleSet::load(dir).with_context(|| format!("loading rules from {}", dir.display()))
+}

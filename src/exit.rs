@@ -1,0 +1,81 @@
+//! Exit codes: the one place they live (DESIGN.md, "Contracts"). Never renumbered.
+
+use std::process::ExitCode;
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: ran cleanly, or every threshold passed.
+    Success,
+    /// 1: ran, but a `--fail-on` threshold failed.
+    ChecksFailed,
+    /// 2: usage error or a bad rules set.
+    UsageError,
+    /// 3: the input could not be read (missing, undecodable).
+    InputUnreadable,
+}
+
+impl ExitStatus {
+    /// The numeric code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::ChecksFailed => 1,
+            ExitStatus::UsageError => 2,
+            ExitStatus::InputUnreadable => 3,
+        }
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> ExitCode {
+        ExitCode::from(status.code())
+    }
+}
+
+/// An error that means the input was unreadable (exit 3). Wrap an error in it where it
+/// arises; every other error exits 2.
+#[derive(Debug)]
+pub struct Unreadable(pub String);
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+/// The exit status for an error that stopped the run.
+pub fn status_of(err: &anyhow::Error) -> ExitStatus {
+    if err.chain().any(|e| e.downcast_ref::<Unreadable>().is_some()) {
+        ExitStatus::InputUnreadable
+    } else {
+        ExitStatus::UsageError
+    }
+}
+
+/// True when the error is a broken pipe (`contact-audit ... | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_anywhere_in_the_chain_is_exit_3() {
+        let err = anyhow::Error::new(Unreadable("bad bytes".into())).context("reading x.csv");
+        assert_eq!(status_of(&err).code(), 3);
+        assert_eq!(status_of(&anyhow::anyhow!("bad flag")).code(), 2);
+    }
+
+    #[test]
+    fn broken_pipe_is_recognised() {
+        let err = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).context("writing");
+        assert!(is_broken_pipe(&err));
+    }
+}

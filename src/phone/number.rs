@@ -1,0 +1,291 @@
+//! The engine's output types: a checked [`Number`] with its kind, issues and canonical forms,
+//! and the [`Cell`] that holds the numbers found in one cell.
+//!
+//! Numbers are small and allocation-free (digits live inline) so that checking a cell costs
+//! no heap traffic on the common path; text forms are rendered on demand.
+
+use std::fmt;
+use std::ops::Range;
+
+use smallvec::SmallVec;
+
+use super::issue::{Issue, IssueSet, Lang, Severity};
+use crate::rules::RuleSet;
+
+/// What a number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A mainland mobile number (11 digits starting 13-19), or something shaped like one.
+    Mobile,
+    /// A fixed line: area code and local number.
+    Landline,
+    /// An emergency, carrier, government or enterprise service number.
+    Service,
+    /// A number outside mainland China.
+    Foreign,
+    /// Digits that fit nothing, or damage that hides what they were.
+    Unknown,
+}
+
+impl Kind {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Mobile => "mobile",
+            Kind::Landline => "landline",
+            Kind::Service => "service",
+            Kind::Foreign => "foreign",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
+/// The judgement on a number (DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// A dialable personal number.
+    Ok,
+    /// Dialable, needs attention.
+    Warn,
+    /// Cannot reach the person.
+    Invalid,
+}
+
+impl Verdict {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Warn => "warn",
+            Verdict::Invalid => "invalid",
+        }
+    }
+
+    /// The verdict that a set of issues earns: its worst severity.
+    pub fn of(issues: IssueSet) -> Verdict {
+        match issues.worst() {
+            None | Some(Severity::Info) => Verdict::Ok,
+            Some(Severity::Warning) => Verdict::Warn,
+            Some(Severity::Error) => Verdict::Invalid,
+        }
+    }
+}
+
+/// Up to [`Digits::CAPACITY`] ASCII digits, stored inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Digits {
+    buf: [u8; Digits::CAPACITY],
+    len: u8,
+}
+
+impl Digits {
+    /// The most digits kept; longer runs are judged unrecognised and cut here.
+    pub const CAPACITY: usize = 22;
+
+    /// Copies `digits` (ASCII digits), cutting at [`Digits::CAPACITY`].
+    pub fn new(digits: &[u8]) -> Digits {
+        let len = digits.len().min(Self::CAPACITY);
+        let mut buf = [0; Self::CAPACITY];
+        buf[..len].copy_from_slice(&digits[..len]);
+        Digits { buf, len: len as u8 }
+    }
+
+    /// The digits as bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
+    /// The digits as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// Number of digits.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// True when there are no digits.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl fmt::Debug for Digits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+/// What the rule tables said about a number, by index into the [`RuleSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Nothing looked up.
+    #[default]
+    None,
+    /// A mobile: its block and, when the geocoding covers it, its home city.
+    Mobile {
+        /// Index of the block in the mobile table.
+        block: u16,
+        /// Index of the home city.
+        city: Option<u16>,
+    },
+    /// A landline or service number behind an area code (active or retired).
+    Area(u16),
+    /// A service number: the service range, and the area code it was written behind.
+    Service {
+        /// Index of the service range.
+        service: u16,
+        /// Index of the area code, when one was written.
+        area: Option<u16>,
+    },
+    /// A foreign number: its country calling code.
+    Foreign(u16),
+}
+
+/// One number found in a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    /// Byte range of the number's text in the cell.
+    pub raw: Range<u32>,
+    /// What it is.
+    pub kind: Kind,
+    /// The national digits: with the trunk 0 and area code for landlines; for foreign numbers,
+    /// the national significant number.
+    pub digits: Digits,
+    /// How many leading digits are the area code (landlines and service numbers behind one).
+    pub area_len: u8,
+    /// Extension digits, if any.
+    pub extension: Digits,
+    /// What was found.
+    pub issues: IssueSet,
+    /// Table look-ups.
+    pub detail: Detail,
+    /// True when the number is structurally complete, so it has an E.164 form.
+    pub complete: bool,
+}
+
+impl Number {
+    /// A number of `kind` with `digits` and nothing else known yet.
+    pub fn new(kind: Kind, digits: &[u8]) -> Number {
+        Number {
+            raw: 0..0,
+            kind,
+            digits: Digits::new(digits),
+            area_len: 0,
+            extension: Digits::default(),
+            issues: IssueSet::EMPTY,
+            detail: Detail::None,
+            complete: false,
+        }
+    }
+
+    /// Adds an issue (builder style).
+    #[must_use]
+    pub fn with(mut self, issue: Issue) -> Number {
+        self.issues.insert(issue);
+        self
+    }
+
+    /// The verdict.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(self.issues)
+    }
+
+    /// The raw text of the number in `cell`.
+    pub fn raw<'c>(&self, cell: &'c str) -> &'c str {
+        cell.get(self.raw.start as usize..self.raw.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The area code digits (with the trunk 0), if one was written.
+    pub fn area_code(&self) -> Option<&str> {
+        (self.area_len > 0).then(|| &self.digits.as_str()[..usize::from(self.area_len)])
+    }
+
+    /// The canonical national form: `13912345678`, `027-87654321`, `95588`, `021-95588`.
+    /// Foreign numbers are written in international form (`+852 9123 4567`).
+    pub fn national(&self) -> String {
+        let digits = self.digits.as_str();
+        match self.kind {
+            Kind::Foreign => crate::phone::foreign::international(self).unwrap_or_else(|| digits.to_string()),
+            _ if self.area_len > 0 => {
+                let (area, local) = digits.split_at(usize::from(self.area_len));
+                format!("{area}-{local}")
+            }
+            _ => digits.to_string(),
+        }
+    }
+
+    /// The E.164 form (`+8613912345678`), only for structurally complete numbers.
+    pub fn e164(&self) -> Option<String> {
+        if !self.complete {
+            return None;
+        }
+        let national = self.digits.as_str();
+        Some(match self.detail {
+            Detail::Foreign(cc) => format!("+{cc}{national}"),
+            _ => format!("+86{}", national.strip_prefix('0').unwrap_or(national)),
+        })
+    }
+
+    /// The national form with the extension, as written into a cleaned file:
+    /// `027-87654321转8001` when there is an extension.
+    pub fn cleaned(&self) -> String {
+        let mut out = self.national();
+        if !self.extension.is_empty() {
+            out.push('转');
+            out.push_str(self.extension.as_str());
+        }
+        out
+    }
+
+    /// The region: the city of a landline's area code or a mobile's block.
+    pub fn region<'r>(&self, rules: &'r RuleSet, lang: Lang) -> Option<&'r str> {
+        let (zh, en) = match self.detail {
+            Detail::Mobile { city: Some(city), .. } => {
+                let c = rules.regions.city(city);
+                (&c.zh, &c.en)
+            }
+            Detail::Area(id) | Detail::Service { area: Some(id), .. } => {
+                let a = rules.areas.area(id);
+                (&a.region_zh, &a.region_en)
+            }
+            _ => return None,
+        };
+        Some(if lang == Lang::Zh { zh.as_str() } else { en.as_str() }).filter(|s| !s.is_empty())
+    }
+
+    /// The carrier of a mobile's block (a hint: numbers are portable).
+    pub fn carrier<'r>(&self, rules: &'r RuleSet, lang: Lang) -> Option<&'r str> {
+        let Detail::Mobile { block, .. } = self.detail else {
+            return None;
+        };
+        let b = rules.mobile.block(block);
+        Some(if lang == Lang::Zh {
+            b.carrier_zh.as_str()
+        } else {
+            b.carrier_en.as_str()
+        })
+        .filter(|s| !s.is_empty())
+    }
+}
+
+/// Everything found in one cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// The numbers, in the order they stand in the cell.
+    pub numbers: SmallVec<[Number; 2]>,
+    /// Findings about the cell as a whole (`format.empty`, `format.multiple` ...).
+    pub issues: IssueSet,
+}
+
+impl Cell {
+    /// A cell with no number and one cell-level issue.
+    pub fn without_number(issue: Issue) -> Cell {
+        Cell {
+            numbers: SmallVec::new(),
+            issues: [issue].into_iter().collect(),
+        }
+    }
+}

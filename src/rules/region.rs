@@ -1,0 +1,118 @@
+//! Home cities of mobile blocks, from libphonenumber's geocoding data: sorted, merged ranges of
+//! 7-digit prefixes, searched by binary search. The city is a hint: numbers are portable, and
+//! a person moves.
+
+use super::table::{self, Errors};
+
+/// A city or region name in both languages.
+#[derive(Debug, Clone)]
+pub struct City {
+    /// Name in Chinese, e.g. `湖北省武汉市`.
+    pub zh: String,
+    /// Name in English, e.g. `Wuhan, Hubei`.
+    pub en: String,
+}
+
+/// Mobile prefix ranges to cities.
+#[derive(Debug, Clone, Default)]
+pub struct MobileRegions {
+    cities: Vec<City>,
+    /// `(first, last, city index)` over 7-digit prefixes, sorted and disjoint.
+    ranges: Vec<(u32, u32, u16)>,
+}
+
+impl MobileRegions {
+    /// Parses `cn/cities.csv` and `cn/mobile-regions.csv`.
+    pub(crate) fn parse(
+        cities_text: &str,
+        ranges_text: &str,
+        city_errors: &mut Errors<'_>,
+        range_errors: &mut Errors<'_>,
+    ) -> Self {
+        let mut ids = std::collections::HashMap::new();
+        let mut cities = Vec::new();
+        for row in table::parse(cities_text, &["id", "region_zh", "region_en"], city_errors) {
+            let Ok(id) = row.get(0).parse::<u32>() else {
+                city_errors.push(row.line, format!("id `{}` must be a number", row.get(0)));
+                continue;
+            };
+            if ids.insert(id, cities.len() as u16).is_some() {
+                city_errors.push(row.line, format!("id {id} is listed twice"));
+                continue;
+            }
+            cities.push(City {
+                zh: row.get(1).to_string(),
+                en: row.get(2).to_string(),
+            });
+        }
+        let mut ranges: Vec<(u32, u32, u16)> = Vec::new();
+        for row in table::parse(ranges_text, &["first", "last", "city"], range_errors) {
+            let first = prefix7(row.get(0));
+            let last = prefix7(row.get(1));
+            let city = row.get(2).parse::<u32>().ok().and_then(|id| ids.get(&id).copied());
+            match (first, last, city) {
+                (Some(f), Some(l), Some(c)) if f <= l && ranges.last().is_none_or(|p| p.1 < f) => {
+                    ranges.push((f, l, c));
+                }
+                (Some(_), Some(_), Some(_)) => {
+                    range_errors.push(row.line, "ranges must be sorted, disjoint and first <= last");
+                }
+                (_, _, None) => {
+                    range_errors.push(row.line, format!("city `{}` is not an id in cn/cities.csv", row.get(2)));
+                }
+                _ => range_errors.push(row.line, "first and last must be 7-digit prefixes starting with 1"),
+            }
+        }
+        MobileRegions { cities, ranges }
+    }
+
+    /// The home city of the block an 11-digit mobile belongs to.
+    pub fn lookup(&self, mobile: &[u8]) -> Option<u16> {
+        let key = mobile
+            .get(..7)?
+            .iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+        let i = self.ranges.partition_point(|r| r.1 < key);
+        self.ranges.get(i).filter(|r| r.0 <= key).map(|r| r.2)
+    }
+
+    /// The city with `id`.
+    pub fn city(&self, id: u16) -> &City {
+        &self.cities[usize::from(id)]
+    }
+
+    /// Number of prefix ranges.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// True when no range is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+}
+
+fn prefix7(s: &str) -> Option<u32> {
+    (s.len() == 7 && s.starts_with('1') && table::is_digits(s)).then(|| s.parse().ok())?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_search_finds_the_range() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let r = MobileRegions::parse(
+            "id,region_zh,region_en\n1,湖北省武汉市,\"Wuhan, Hubei\"\n2,北京市,Beijing\n",
+            "first,last,city\n1300000,1300009,2\n1300010,1300010,1\n1397100,1397199,1\n",
+            &mut Errors::new("c", &mut a),
+            &mut Errors::new("m", &mut b),
+        );
+        assert!(a.is_empty() && b.is_empty(), "{a:?} {b:?}");
+        assert_eq!(r.city(r.lookup(b"13000051234").unwrap()).en, "Beijing");
+        assert_eq!(r.city(r.lookup(b"13971551234").unwrap()).zh, "湖北省武汉市");
+        assert!(r.lookup(b"13000111234").is_none());
+        assert!(r.lookup(b"139").is_none());
+    }
+}

@@ -1,0 +1,12 @@
+//! The one integration-test binary (see Cargo.toml `autotests = false`).
+//!
+//! - `harness`: temp dirs, running the binary with a clean environment, readable diffs;
+//! - `cases`: the wide table of real-world cells in tests/data/phone-cases.tsv, through the
+//!   library;
+//! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
+//! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`.
+
+mod cases;
+mod check_cmd;
+mod harness;
+mod rules_cmd;

@@ -1,0 +1,76 @@
+//! `contact-audit rules check` and `--rules DIR`.
+
+use crate::harness::{Workdir, assert_exit, stdout};
+
+const FILES: [&str; 10] = [
+    "VERSION",
+    "cn/mobile-blocks.csv",
+    "cn/area-codes.csv",
+    "cn/retired-area-codes.csv",
+    "cn/service-numbers.csv",
+    "cn/dial-prefixes.csv",
+    "cn/cities.csv",
+    "cn/mobile-regions.csv",
+    "placeholders.txt",
+    "placeholder-numbers.txt",
+];
+
+/// Copies the repository's rules into the work dir.
+fn copy_rules(wd: &Workdir) {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for f in FILES {
+        wd.write(&format!("rules/{f}"), std::fs::read(src.join(f)).unwrap());
+    }
+}
+
+#[test]
+fn embedded_rules_check_clean() {
+    let wd = Workdir::new();
+    let out = wd.run(&["rules", "check"]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("ok"));
+}
+
+#[test]
+fn every_bad_line_is_listed_with_file_and_line() {
+    let wd = Workdir::new();
+    copy_rules(&wd);
+    let mut areas = String::from_utf8(wd.read("rules/cn/area-codes.csv")).unwrap();
+    areas.push_str("0271,nowhere,nowhere,8\n027,dup,dup,8\n");
+    let lines = areas.lines().count();
+    wd.write("rules/cn/area-codes.csv", areas);
+    let out = wd.run(&["rules", "check", "rules"]);
+    assert_exit(&out, 2);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("rules/cn/area-codes.csv:{}: ", lines - 1)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "rules/cn/area-codes.csv:{}: area code `027` is listed twice",
+            lines
+        )),
+        "{text}"
+    );
+    // The same set refuses to run a check.
+    let out = wd.run(&["check", "--rules", "rules", "13971234567"]);
+    assert_exit(&out, 2);
+}
+
+#[test]
+fn another_rules_set_changes_the_verdict() {
+    let wd = Workdir::new();
+    copy_rules(&wd);
+    let blocks = String::from_utf8(wd.read("rules/cn/mobile-blocks.csv")).unwrap();
+    let blocks = blocks.replace(
+        "154,11,,,public,unallocated",
+        "154,11,中国移动,China Mobile,public,allocated",
+    );
+    wd.write("rules/cn/mobile-blocks.csv", blocks);
+    let out = wd.run(&["check", "--format", "json", "--rules", "rules", "15412345678"]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("\"verdict\":\"ok\""), "{}", stdout(&out));
+    let out = wd.run(&["check", "--rules", "missing-dir", "15412345678"]);
+    assert_exit(&out, 2);
+}
