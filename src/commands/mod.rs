@@ -1,5 +1,6 @@
 //! The subcommands, each a function from its checked arguments to an exit status.
 
+mod audit;
 mod check;
 mod rules;
 
@@ -15,6 +16,7 @@ use crate::rules::RuleSet;
 pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
     match args.command {
         Command::Check(check) => check::run(&check),
+        Command::Audit(args) => audit::run(&args),
         Command::Rules(rules) => match rules.action {
             RulesAction::Check { dir } => rules::check(dir.as_deref()),
         },

@@ -33,7 +33,7 @@ impl Engine<'_> {
     /// write `+86 (0)27 ...` or `+86 139 ...`: those are read as they stand.
     fn after_country_code(&self, d: &[u8]) -> Number {
         if d.first().is_some_and(|&b| b != b'0') && !is_mobile_shape(d) {
-            let zero: SmallVec<[u8; 24]> = std::iter::once(b'0').chain(d.iter().copied()).collect();
+            let zero = join(b"0", d);
             let landline = self.national(&zero);
             if is_clean(&landline) {
                 return landline;
@@ -119,7 +119,7 @@ impl Engine<'_> {
             return self.mobile(rest).with(Issue::MobileAreaCode);
         }
         if let Some((sid, _)) = find_service(&self.rules.services, rest).filter(|(_, s)| s.after_area_code) {
-            let mut n = Number::new(Kind::Service, &[code, rest].concat()).with(Issue::ServiceNumber);
+            let mut n = Number::new(Kind::Service, &join(code, rest)).with(Issue::ServiceNumber);
             n.area_len = code.len() as u8;
             n.detail = Detail::Service {
                 service: sid,
@@ -133,7 +133,7 @@ impl Engine<'_> {
     /// A landline: area `id` with `code`, and the local number.
     fn landline(&self, id: u16, code: &[u8], local: &[u8]) -> Number {
         let area = self.rules.areas.area(id);
-        let mut n = Number::new(Kind::Landline, &[code, local].concat());
+        let mut n = Number::new(Kind::Landline, &join(code, local));
         n.area_len = code.len() as u8;
         n.detail = Detail::Area(id);
         n.complete = area.allows_length(local.len());
@@ -176,7 +176,7 @@ impl Engine<'_> {
             return n;
         }
         if d.len() == 10 && d[1] == b'0' {
-            let zero: Vec<u8> = [b"0".as_slice(), d].concat();
+            let zero = join(b"0", d);
             if let Some(n) = self.restore_trunk(&zero) {
                 return n;
             }
@@ -229,7 +229,7 @@ impl Engine<'_> {
             return self.without_area_code(d);
         }
         if (9..=12).contains(&d.len()) {
-            let zero: Vec<u8> = [b"0".as_slice(), d].concat();
+            let zero = join(b"0", d);
             if let Some(n) = self.restore_trunk(&zero) {
                 return n;
             }
@@ -268,7 +268,7 @@ impl Engine<'_> {
     /// last eight digits are all the same.
     fn placeholder(&self, n: Number) -> Number {
         let d = n.digits.as_bytes();
-        let listed = self.rules.placeholder_numbers.contains(n.digits.as_str());
+        let listed = self.rules.placeholder_numbers.iter().any(|p| p.as_bytes() == d);
         let repeated = d.len() >= 5 && d.iter().all(|&b| b == d[0]);
         let counting = d.len() >= 9 && d.windows(2).all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
         let tail = n.kind == Kind::Mobile && d.len() == 11 && d[3..].iter().all(|&b| b == d[3]);
@@ -278,6 +278,14 @@ impl Engine<'_> {
             n
         }
     }
+}
+
+/// `a` then `b`, on the stack.
+fn join(a: &[u8], b: &[u8]) -> SmallVec<[u8; 24]> {
+    let mut out = SmallVec::with_capacity(a.len() + b.len());
+    out.extend_from_slice(a);
+    out.extend_from_slice(b);
+    out
 }
 
 /// True for digits starting 13-19: the shape of a mainland mobile, whatever its length.

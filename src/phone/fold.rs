@@ -159,16 +159,16 @@ fn fold_word(cell: &str, start: usize, out: &mut Folded) -> usize {
     let bytes = cell.as_bytes();
     let end = start + bytes[start..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let word = &cell[start..end];
-    let lower = word.to_ascii_lowercase();
+    let is = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
     let glued_before = out.last().is_some_and(|s| s.is_ascii_digit());
     let glued_after = bytes.get(end).is_some_and(u8::is_ascii_digit);
-    let sym = if lower.len() >= 2 && lower.bytes().all(|b| b == b'x') {
+    let sym = if word.len() >= 2 && word.bytes().all(|b| b.eq_ignore_ascii_case(&b'x')) {
         b'm'
-    } else if (lower == "e") && glued_before && matches!(bytes.get(end), Some(b'+' | b'0'..=b'9')) {
+    } else if word.eq_ignore_ascii_case("e") && glued_before && matches!(bytes.get(end), Some(b'+' | b'0'..=b'9')) {
         b'E'
-    } else if EXTENSION_WORDS.contains(&lower.as_str()) && glued_before_number(out) {
+    } else if is(EXTENSION_WORDS) && glued_before_number(out) {
         b'x'
-    } else if LABELS.contains(&lower.as_str()) {
+    } else if is(LABELS) {
         b' '
     } else if glued_before || glued_after {
         b'a'

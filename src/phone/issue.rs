@@ -64,6 +64,11 @@ macro_rules! issues {
 }
 
 issues! {
+    ContactSameAsBorrower = "contact.same_as_borrower", Warning;
+    CustomerNoLandline = "customer.no_landline", Info;
+    CustomerNoValidNumber = "customer.no_valid_number", Error;
+    DuplicateAcrossRecords = "duplicate.across_records", Warning;
+    DuplicateInRecord = "duplicate.in_record", Info;
     ForeignInvalid = "foreign.invalid", Error;
     ForeignNumber = "foreign.number", Warning;
     DialPrefix = "format.dial_prefix", Info;
@@ -100,8 +105,26 @@ issues! {
 
 impl Issue {
     /// The generic message, for documentation and for issues without context.
+    #[allow(clippy::too_many_lines)] // one arm per issue: a table, not logic
     pub fn summary(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
+            Issue::ContactSameAsBorrower => (
+                "紧急联系人号码与借款人本人号码相同",
+                "the contact's number is the borrower's own number",
+            ),
+            Issue::CustomerNoLandline => (
+                "客户没有有效的固定电话（催收团队建议至少保留一个座机）",
+                "the customer has no valid landline (collection teams advise keeping one)",
+            ),
+            Issue::CustomerNoValidNumber => (
+                "客户本人及家属没有任何有效号码",
+                "neither the customer nor family has any valid number",
+            ),
+            Issue::DuplicateAcrossRecords => (
+                "同一号码出现在多个客户名下",
+                "the same number belongs to several customers",
+            ),
+            Issue::DuplicateInRecord => ("同一记录中号码重复", "the number appears twice in the record"),
             Issue::DialPrefix => (
                 "号码前的IP拨号前缀已去除",
                 "an IP dial prefix in front of the number was removed",

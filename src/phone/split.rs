@@ -37,7 +37,9 @@ pub(crate) fn check(engine: &Engine<'_>, cell: &str) -> Cell {
     if trimmed.is_empty() {
         return Cell::without_number(Issue::Empty);
     }
-    if engine.rules().placeholders.contains(&trimmed.to_lowercase()) {
+    // Placeholders are short words; most cells are longer and skip the lowercasing.
+    if trimmed.len() <= engine.rules().placeholder_len && engine.rules().placeholders.contains(&trimmed.to_lowercase())
+    {
         return Cell::without_number(Issue::Placeholder);
     }
     let folded = fold(cell);

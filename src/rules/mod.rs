@@ -71,8 +71,10 @@ pub struct RuleSet {
     pub regions: MobileRegions,
     /// Text placeholders, lower-cased (`无`, `n/a` ...).
     pub placeholders: HashSet<String>,
-    /// Digit strings known to be dummies (`13800138000` ...).
-    pub placeholder_numbers: HashSet<String>,
+    /// The longest placeholder, in bytes: longer cells need no look-up.
+    pub placeholder_len: usize,
+    /// Digit strings known to be dummies (`13800138000` ...): a short list, compared in turn.
+    pub placeholder_numbers: Vec<String>,
 }
 
 impl RuleSet {
@@ -142,11 +144,14 @@ impl RuleSet {
             &mut Errors::new(FILES[7], e_region),
         );
         let placeholders = parse_list(texts[8], |s| Some(s.to_lowercase()), &mut Errors::new(FILES[8], e_ph));
-        let placeholder_numbers = parse_list(
+        let mut placeholder_numbers: Vec<String> = parse_list(
             texts[9],
             |s| table::is_digits(s).then(|| s.to_string()),
             &mut Errors::new(FILES[9], e_phn),
-        );
+        )
+        .into_iter()
+        .collect();
+        placeholder_numbers.sort();
         let errors: Vec<RuleError> = e.into_iter().flatten().collect();
         if !errors.is_empty() {
             return Err(errors);
@@ -159,6 +164,7 @@ impl RuleSet {
             services,
             dial_prefixes,
             regions,
+            placeholder_len: placeholders.iter().map(String::len).max().unwrap_or(0),
             placeholders,
             placeholder_numbers,
         })

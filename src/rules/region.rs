@@ -2,6 +2,8 @@
 //! 7-digit prefixes, searched by binary search. The city is a hint: numbers are portable, and
 //! a person moves.
 
+use std::collections::HashMap;
+
 use super::table::{self, Errors};
 
 /// A city or region name in both languages.
@@ -29,7 +31,7 @@ impl MobileRegions {
         city_errors: &mut Errors<'_>,
         range_errors: &mut Errors<'_>,
     ) -> Self {
-        let mut ids = std::collections::HashMap::new();
+        let mut ids = HashMap::new();
         let mut cities = Vec::new();
         for row in table::parse(cities_text, &["id", "region_zh", "region_en"], city_errors) {
             let Ok(id) = row.get(0).parse::<u32>() else {
@@ -45,24 +47,7 @@ impl MobileRegions {
                 en: row.get(2).to_string(),
             });
         }
-        let mut ranges: Vec<(u32, u32, u16)> = Vec::new();
-        for row in table::parse(ranges_text, &["first", "last", "city"], range_errors) {
-            let first = prefix7(row.get(0));
-            let last = prefix7(row.get(1));
-            let city = row.get(2).parse::<u32>().ok().and_then(|id| ids.get(&id).copied());
-            match (first, last, city) {
-                (Some(f), Some(l), Some(c)) if f <= l && ranges.last().is_none_or(|p| p.1 < f) => {
-                    ranges.push((f, l, c));
-                }
-                (Some(_), Some(_), Some(_)) => {
-                    range_errors.push(row.line, "ranges must be sorted, disjoint and first <= last");
-                }
-                (_, _, None) => {
-                    range_errors.push(row.line, format!("city `{}` is not an id in cn/cities.csv", row.get(2)));
-                }
-                _ => range_errors.push(row.line, "first and last must be 7-digit prefixes starting with 1"),
-            }
-        }
+        let ranges = parse_ranges(ranges_text, &ids, range_errors);
         MobileRegions { cities, ranges }
     }
 
@@ -92,7 +77,39 @@ impl MobileRegions {
     }
 }
 
+/// Parses `cn/mobile-regions.csv`. It has about 80,000 rows of plain digits, so it is split
+/// by hand rather than through the CSV reader: start-up time is paid by every run.
+fn parse_ranges(text: &str, ids: &HashMap<u32, u16>, errors: &mut Errors<'_>) -> Vec<(u32, u32, u16)> {
+    let mut ranges: Vec<(u32, u32, u16)> = Vec::new();
+    let mut rows = table::lines(text);
+    match rows.next() {
+        Some((_, "first,last,city")) => {}
+        Some((line, other)) => errors.push(line, format!("header must be `first,last,city`, found `{other}`")),
+        None => errors.push(0, "no header: expected `first,last,city`"),
+    }
+    for (line, row) in rows {
+        let mut fields = row.split(',');
+        let (first, last, city) = (fields.next(), fields.next(), fields.next());
+        let first = first.and_then(prefix7);
+        let last = last.and_then(prefix7);
+        let city = city
+            .and_then(|c| c.trim().parse::<u32>().ok())
+            .and_then(|id| ids.get(&id).copied());
+        match (first, last, city, fields.next()) {
+            (_, _, _, Some(_)) => errors.push(line, "expected 3 fields"),
+            (Some(f), Some(l), Some(c), None) if f <= l && ranges.last().is_none_or(|p| p.1 < f) => {
+                ranges.push((f, l, c));
+            }
+            (Some(_), Some(_), Some(_), None) => errors.push(line, "ranges must be sorted, disjoint and first <= last"),
+            (_, _, None, None) => errors.push(line, "city is not an id in cn/cities.csv"),
+            _ => errors.push(line, "first and last must be 7-digit prefixes starting with 1"),
+        }
+    }
+    ranges
+}
+
 fn prefix7(s: &str) -> Option<u32> {
+    let s = s.trim();
     (s.len() == 7 && s.starts_with('1') && table::is_digits(s)).then(|| s.parse().ok())?
 }
 

@@ -91,11 +91,13 @@ pub(crate) fn parse_services(text: &str, errors: &mut Errors<'_>) -> Vec<Service
 
 /// The most specific service range that `digits` falls in.
 pub fn find_service<'a>(services: &'a [Service], digits: &[u8]) -> Option<(u16, &'a Service)> {
+    let first = *digits.first()?;
     services
         .iter()
         .enumerate()
         .find(|(_, s)| {
-            digits.starts_with(s.prefix.as_bytes())
+            s.prefix.as_bytes()[0] == first
+                && digits.starts_with(s.prefix.as_bytes())
                 && (usize::from(s.min_len)..=usize::from(s.max_len)).contains(&digits.len())
         })
         .map(|(i, s)| (i as u16, s))

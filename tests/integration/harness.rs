@@ -6,47 +6,47 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// A scratch directory with helpers to write fixtures and run the binary inside it.
-pub struct Workdir {
+pub(crate) struct Workdir {
     dir: tempfile::TempDir,
 }
 
 impl Workdir {
-    pub fn new() -> Workdir {
+    pub(crate) fn new() -> Workdir {
         Workdir {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes raw bytes to `name` (parents created), so encodings are exact.
-    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, bytes).unwrap();
         path
     }
 
-    pub fn read(&self, name: &str) -> Vec<u8> {
+    pub(crate) fn read(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.dir.path().join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
     }
 
     #[allow(dead_code)] // used by the audit tests
-    pub fn read_string(&self, name: &str) -> String {
+    pub(crate) fn read_string(&self, name: &str) -> String {
         String::from_utf8(self.read(name)).unwrap()
     }
 
     /// A command for the binary with a clean environment, run in this directory.
-    pub fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_contact-audit"));
         cmd.env_clear().current_dir(self.path()).args(args);
         cmd
     }
 
     /// Runs the binary with `stdin` piped in.
-    pub fn run_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
+    pub(crate) fn run_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
         let mut child = self
             .command(args)
             .stdin(Stdio::piped())
@@ -59,13 +59,13 @@ impl Workdir {
     }
 
     /// Runs the binary with no stdin.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).stdin(Stdio::null()).output().unwrap()
     }
 }
 
 /// Asserts the exit code, printing stdout and stderr when it differs.
-pub fn assert_exit(out: &Output, code: i32) {
+pub(crate) fn assert_exit(out: &Output, code: i32) {
     assert_eq!(
         out.status.code(),
         Some(code),
@@ -75,11 +75,11 @@ pub fn assert_exit(out: &Output, code: i32) {
     );
 }
 
-pub fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }
 
 #[allow(dead_code)] // used by the audit tests
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -48,8 +48,7 @@ fn every_bad_line_is_listed_with_file_and_line() {
     );
     assert!(
         text.contains(&format!(
-            "rules/cn/area-codes.csv:{}: area code `027` is listed twice",
-            lines
+            "rules/cn/area-codes.csv:{lines}: area code `027` is listed twice"
         )),
         "{text}"
     );

@@ -1,0 +1,211 @@
+//! CI gates: `--fail-on EXPR` thresholds such as `invalid>2%`, `landline.length>0`,
+//! `bad_rows>0`, evaluated against the finished summary.
+//!
+//! An expression names what makes the run fail: `invalid>2%` fails when more than 2% of
+//! numbers are invalid. Shares are of numbers, or of rows for `bad_rows`, or of customers for
+//! customer-level metrics.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::summary::Summary;
+use crate::phone::Issue;
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `=` or `==`
+    Eq,
+}
+
+impl Op {
+    fn holds(self, observed: f64, threshold: f64) -> bool {
+        match self {
+            Op::Gt => observed > threshold,
+            Op::Ge => observed >= threshold,
+            Op::Lt => observed < threshold,
+            Op::Le => observed <= threshold,
+            Op::Eq => (observed - threshold).abs() < 1e-9,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Eq => "=",
+        }
+    }
+}
+
+/// One `--fail-on` rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The metric: a verdict, an issue code, `bad_rows`, `rows`, `numbers`, `customers`,
+    /// `lost_contact`.
+    pub metric: String,
+    /// The comparison.
+    pub op: Op,
+    /// The threshold, a count or a percentage.
+    pub threshold: f64,
+    /// True when the threshold is a percentage.
+    pub percent: bool,
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}{}{}",
+            self.metric,
+            self.op.as_str(),
+            self.threshold,
+            if self.percent { "%" } else { "" }
+        )
+    }
+}
+
+/// The metrics that are not issue codes.
+const PLAIN_METRICS: &[&str] = &[
+    "ok",
+    "warn",
+    "invalid",
+    "bad_rows",
+    "rows",
+    "numbers",
+    "customers",
+    "lost_contact",
+];
+
+impl Check {
+    /// Parses `metric OP number[%]`.
+    pub fn parse(expr: &str) -> anyhow::Result<Check> {
+        let expr = expr.trim();
+        let at = expr
+            .find(['>', '<', '='])
+            .ok_or_else(|| anyhow::anyhow!("`{expr}`: expected METRIC>N, METRIC>N%, with > >= < <= or ="))?;
+        let (metric, rest) = expr.split_at(at);
+        let (op, value) = [
+            (">=", Op::Ge),
+            ("<=", Op::Le),
+            ("==", Op::Eq),
+            (">", Op::Gt),
+            ("<", Op::Lt),
+            ("=", Op::Eq),
+        ]
+        .iter()
+        .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v)))
+        .ok_or_else(|| anyhow::anyhow!("`{expr}`: unknown operator"))?;
+        let metric = metric.trim().to_string();
+        let known = PLAIN_METRICS.contains(&metric.as_str()) || Issue::ALL.iter().any(|i| i.code() == metric);
+        if !known {
+            anyhow::bail!(
+                "`{expr}`: unknown metric `{metric}`; use {}, or an issue code such as landline.length",
+                PLAIN_METRICS.join(", ")
+            );
+        }
+        let value = value.trim();
+        let (number, percent) = match value.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (value, false),
+        };
+        let threshold: f64 = number
+            .parse()
+            .ok()
+            .filter(|t: &f64| t.is_finite() && *t >= 0.0)
+            .ok_or_else(|| anyhow::anyhow!("`{expr}`: threshold `{value}` is not a number"))?;
+        Ok(Check {
+            metric,
+            op,
+            threshold,
+            percent,
+        })
+    }
+
+    /// Evaluates the check against `summary`.
+    pub fn evaluate(&self, summary: &Summary) -> CheckResult {
+        let (count, base) = summary.metric(&self.metric);
+        let observed = if self.percent {
+            if base == 0 {
+                0.0
+            } else {
+                count as f64 * 100.0 / base as f64
+            }
+        } else {
+            count as f64
+        };
+        let failed = self.op.holds(observed, self.threshold);
+        CheckResult {
+            rule: self.to_string(),
+            threshold: self.threshold,
+            percent: self.percent,
+            observed: (observed * 100.0).round() / 100.0,
+            count,
+            status: if failed { "fail" } else { "pass" },
+        }
+    }
+}
+
+/// The outcome of one check, as written into summary.json.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CheckResult {
+    /// The expression as given.
+    pub rule: String,
+    /// The threshold.
+    pub threshold: f64,
+    /// True when threshold and observed are percentages.
+    pub percent: bool,
+    /// The observed value (a percentage when `percent`), rounded to 2 decimals.
+    pub observed: f64,
+    /// The observed count.
+    pub count: u64,
+    /// `pass` or `fail`.
+    pub status: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    #[test_case("invalid>2%" => (">", 2.0, true))]
+    #[test_case("landline.length>0" => (">", 0.0, false))]
+    #[test_case("bad_rows >= 1" => (">=", 1.0, false))]
+    #[test_case("duplicate.across_records>10" => (">", 10.0, false))]
+    #[test_case("ok<90%" => ("<", 90.0, true))]
+    fn parses(expr: &str) -> (&'static str, f64, bool) {
+        let c = Check::parse(expr).unwrap();
+        (c.op.as_str(), c.threshold, c.percent)
+    }
+
+    #[test_case("invalid" ; "no operator")]
+    #[test_case("nonsense>1" ; "unknown metric")]
+    #[test_case("invalid>x" ; "not a number")]
+    #[test_case("invalid>-1" ; "negative")]
+    fn rejects(expr: &str) {
+        assert!(Check::parse(expr).is_err());
+    }
+
+    #[test]
+    fn evaluates_counts_and_shares() {
+        let mut s = Summary::default();
+        s.numbers.verdicts.total = 200;
+        s.numbers.verdicts.invalid = 5;
+        assert_eq!(Check::parse("invalid>2%").unwrap().evaluate(&s).status, "fail");
+        assert_eq!(Check::parse("invalid>3%").unwrap().evaluate(&s).status, "pass");
+        assert_eq!(Check::parse("invalid>=5").unwrap().evaluate(&s).status, "fail");
+        assert!((Check::parse("invalid>2%").unwrap().evaluate(&s).observed - 2.5).abs() < 1e-9);
+        assert_eq!(Check::parse("bad_rows>0").unwrap().evaluate(&s).status, "pass");
+    }
+}

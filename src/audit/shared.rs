@@ -1,0 +1,98 @@
+//! Numbers shared across customers (`duplicate.across_records`): every valid own or family
+//! number is keyed by its canonical form and spilled with the customer it belongs to; after
+//! the stream, one sorted pass counts the distinct customers of each number.
+
+use std::io;
+
+use super::spill::{Spill, get_str, get_u64, put_str, put_u64};
+use crate::phone::Number;
+
+/// One sighting of a number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SharedNumber {
+    /// A 64-bit hash of the canonical form (E.164 when complete, else the national form).
+    pub key: u64,
+    /// A hash of the customer id.
+    pub customer: u64,
+    /// The line it was seen on.
+    pub line: u64,
+    /// The canonical form, for the report.
+    pub number: String,
+}
+
+impl SharedNumber {
+    /// The sighting of `n` for customer `id` on `line`.
+    pub fn new(n: &Number, id: &str, line: u64) -> SharedNumber {
+        let number = n.e164().unwrap_or_else(|| n.national());
+        SharedNumber {
+            key: fnv1a(number.as_bytes()),
+            customer: fnv1a(id.as_bytes()),
+            line,
+            number,
+        }
+    }
+}
+
+/// FNV-1a: a stable hash, so spill order (and so output) is the same on every run.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Spill for SharedNumber {
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_u64(out, self.key);
+        put_u64(out, self.customer);
+        put_u64(out, self.line);
+        put_str(out, &self.number);
+    }
+
+    fn decode(input: &mut &[u8]) -> io::Result<Option<Self>> {
+        if input.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(SharedNumber {
+            key: get_u64(input)?,
+            customer: get_u64(input)?,
+            line: get_u64(input)?,
+            number: get_str(input)?,
+        }))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of::<Self>() + self.number.len()
+    }
+}
+
+/// A number with the customers it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    /// The canonical form.
+    pub number: String,
+    /// Distinct customers.
+    pub customers: u64,
+    /// The first lines it appears on (at most five).
+    pub lines: Vec<u64>,
+}
+
+/// Folds one group of sightings of the same number (sorted by customer, then line).
+pub fn fold_group(group: &[SharedNumber]) -> Shared {
+    let mut customers = 0;
+    let mut last = None;
+    let mut lines: Vec<u64> = Vec::new();
+    for s in group {
+        if last != Some(s.customer) {
+            customers += 1;
+            last = Some(s.customer);
+        }
+        lines.push(s.line);
+    }
+    lines.sort_unstable();
+    lines.truncate(5);
+    Shared {
+        number: group.first().map(|s| s.number.clone()).unwrap_or_default(),
+        customers,
+        lines,
+    }
+}

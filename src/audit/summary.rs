@@ -1,0 +1,280 @@
+//! The run's counters: mergeable (every field adds up, example lists keep the smallest line
+//! numbers), so batches fold in any order and the totals come out the same.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::phone::{Issue, IssueSet, Kind, Verdict};
+
+/// How many example line numbers the report keeps per issue.
+pub const EXAMPLES: usize = 5;
+
+/// Counts of numbers by verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VerdictCounts {
+    /// All numbers.
+    pub total: u64,
+    /// Verdict ok.
+    pub ok: u64,
+    /// Verdict warn.
+    pub warn: u64,
+    /// Verdict invalid.
+    pub invalid: u64,
+}
+
+impl VerdictCounts {
+    fn add(&mut self, verdict: Verdict) {
+        self.total += 1;
+        match verdict {
+            Verdict::Ok => self.ok += 1,
+            Verdict::Warn => self.warn += 1,
+            Verdict::Invalid => self.invalid += 1,
+        }
+    }
+
+    fn merge(&mut self, o: &VerdictCounts) {
+        self.total += o.total;
+        self.ok += o.ok;
+        self.warn += o.warn;
+        self.invalid += o.invalid;
+    }
+}
+
+/// Number-level counters. Kinds and issues are counted in arrays indexed by the enum, so a
+/// number costs a few increments; names are attached when the summary is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberCounts {
+    /// Totals by verdict.
+    pub verdicts: VerdictCounts,
+    /// Numbers by kind, indexed by `Kind as usize`.
+    pub by_kind: [u64; KINDS.len()],
+    /// Numbers (and cells, for cell-level codes) by issue, indexed by `Issue as usize`.
+    pub by_issue: [u64; 64],
+    /// Verdict counts per phone column, by position among the phone columns.
+    pub by_column: Vec<VerdictCounts>,
+}
+
+impl Default for NumberCounts {
+    fn default() -> Self {
+        NumberCounts {
+            verdicts: VerdictCounts::default(),
+            by_kind: [0; KINDS.len()],
+            by_issue: [0; 64],
+            by_column: Vec::new(),
+        }
+    }
+}
+
+/// Every kind, in `Kind` order.
+pub const KINDS: [Kind; 5] = [
+    Kind::Mobile,
+    Kind::Landline,
+    Kind::Service,
+    Kind::Foreign,
+    Kind::Unknown,
+];
+
+/// Everything counted while records stream through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Data records read (header excluded).
+    pub rows: u64,
+    /// Records that were malformed and passed through.
+    pub bad_rows: u64,
+    /// Phone cells that were empty.
+    pub empty_cells: u64,
+    /// Number counters.
+    pub numbers: NumberCounts,
+    /// The smallest line numbers where each issue was found, indexed by `Issue as usize`.
+    pub examples: Vec<Vec<u64>>,
+    /// Customers (filled after the roll-up).
+    pub customers: CustomerCounts,
+    /// Numbers shared by at least the threshold number of customers (after the merge).
+    pub shared_numbers: u64,
+    /// Numbers taken out of the cleaned file.
+    pub removed: u64,
+}
+
+/// Customer-level counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CustomerCounts {
+    /// Distinct customers.
+    pub total: u64,
+    /// Customers with no valid number of their own or their family's.
+    pub lost_contact: u64,
+    /// Customers flagged `customer.no_valid_number`.
+    pub no_valid_number: u64,
+    /// Customers flagged `customer.no_landline`.
+    pub no_landline: u64,
+}
+
+impl Summary {
+    /// A summary for `columns` phone columns.
+    pub fn new(columns: usize) -> Summary {
+        let mut s = Summary::default();
+        s.numbers.by_column = vec![VerdictCounts::default(); columns];
+        s
+    }
+
+    /// Counts one number found in phone column `column` on `line`.
+    pub fn add_number(&mut self, column: usize, kind: Kind, issues: IssueSet, line: u64) {
+        let verdict = Verdict::of(issues);
+        self.numbers.verdicts.add(verdict);
+        if let Some(c) = self.numbers.by_column.get_mut(column) {
+            c.add(verdict);
+        }
+        self.numbers.by_kind[kind as usize] += 1;
+        self.add_issues(issues, line);
+    }
+
+    /// Counts issues found on `line` (cell-level ones too).
+    pub fn add_issues(&mut self, issues: IssueSet, line: u64) {
+        if self.examples.len() < 64 {
+            self.examples.resize(64, Vec::new());
+        }
+        for issue in issues.iter() {
+            self.numbers.by_issue[issue as usize] += 1;
+            add_example(&mut self.examples[issue as usize], line);
+        }
+    }
+
+    /// Adds `other` into `self`.
+    pub fn merge(&mut self, other: &Summary) {
+        self.rows += other.rows;
+        self.bad_rows += other.bad_rows;
+        self.empty_cells += other.empty_cells;
+        self.removed += other.removed;
+        self.numbers.verdicts.merge(&other.numbers.verdicts);
+        if self.numbers.by_column.len() < other.numbers.by_column.len() {
+            self.numbers
+                .by_column
+                .resize(other.numbers.by_column.len(), VerdictCounts::default());
+        }
+        for (mine, theirs) in self.numbers.by_column.iter_mut().zip(&other.numbers.by_column) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.numbers.by_kind.iter_mut().zip(other.numbers.by_kind) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.numbers.by_issue.iter_mut().zip(other.numbers.by_issue) {
+            *mine += theirs;
+        }
+        if self.examples.len() < other.examples.len() {
+            self.examples.resize(other.examples.len(), Vec::new());
+        }
+        for (mine, theirs) in self.examples.iter_mut().zip(&other.examples) {
+            for &line in theirs {
+                add_example(mine, line);
+            }
+        }
+    }
+
+    /// Counts by issue code (variants that share a code are added together), code order.
+    pub fn by_code(&self) -> BTreeMap<&'static str, u64> {
+        let mut map = BTreeMap::new();
+        for issue in Issue::ALL {
+            let n = self.numbers.by_issue[*issue as usize];
+            if n > 0 {
+                *map.entry(issue.code()).or_default() += n;
+            }
+        }
+        map
+    }
+
+    /// The example lines of a code.
+    pub fn examples_of(&self, code: &str) -> Vec<u64> {
+        let mut lines = Vec::new();
+        for issue in Issue::ALL.iter().filter(|i| i.code() == code) {
+            for &line in self.examples.get(*issue as usize).map_or(&[][..], Vec::as_slice) {
+                add_example(&mut lines, line);
+            }
+        }
+        lines
+    }
+
+    /// Numbers by kind name.
+    pub fn by_kind(&self) -> BTreeMap<&'static str, u64> {
+        KINDS
+            .iter()
+            .map(|k| (k.as_str(), self.numbers.by_kind[*k as usize]))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// The count behind a metric and the base its share is taken of.
+    pub fn metric(&self, name: &str) -> (u64, u64) {
+        let numbers = self.numbers.verdicts.total;
+        match name {
+            "ok" => (self.numbers.verdicts.ok, numbers),
+            "warn" => (self.numbers.verdicts.warn, numbers),
+            "invalid" => (self.numbers.verdicts.invalid, numbers),
+            "numbers" => (numbers, numbers),
+            "rows" => (self.rows, self.rows),
+            "bad_rows" => (self.bad_rows, self.rows),
+            "customers" => (self.customers.total, self.customers.total),
+            "lost_contact" => (self.customers.lost_contact, self.customers.total),
+            "customer.no_valid_number" => (self.customers.no_valid_number, self.customers.total),
+            "customer.no_landline" => (self.customers.no_landline, self.customers.total),
+            "duplicate.across_records" => (self.shared_numbers, numbers),
+            code => (self.by_code().get(code).copied().unwrap_or(0), numbers),
+        }
+    }
+
+    /// The issue codes with counts, most frequent first (ties by code).
+    pub fn issues_by_count(&self) -> Vec<(&'static str, u64)> {
+        let mut list: Vec<(&'static str, u64)> = self.by_code().into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        list
+    }
+}
+
+/// Keeps the smallest [`EXAMPLES`] distinct lines, sorted.
+fn add_example(lines: &mut Vec<u64>, line: u64) {
+    match lines.binary_search(&line) {
+        Err(at) if at < EXAMPLES => {
+            lines.insert(at, line);
+            lines.truncate(EXAMPLES);
+        }
+        _ => {}
+    }
+}
+
+/// The severity of a code, for the report.
+pub fn severity_of(code: &str) -> &'static str {
+    Issue::ALL
+        .iter()
+        .find(|i| i.code() == code)
+        .map_or("", |i| i.severity().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(lines: &[u64]) -> Summary {
+        let mut s = Summary::new(2);
+        for &l in lines {
+            s.rows += 1;
+            let issues: IssueSet = [Issue::LandlineLength].into_iter().collect();
+            s.add_number((l % 2) as usize, Kind::Landline, issues, l);
+            s.add_number(0, Kind::Mobile, IssueSet::EMPTY, l);
+        }
+        s
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let (a, b, c) = (sample(&[9, 3, 7]), sample(&[2, 8]), sample(&[5, 1, 6, 4]));
+        let mut left = a.clone();
+        left.merge(&b);
+        left.merge(&c);
+        let mut right = c.clone();
+        right.merge(&a);
+        right.merge(&b);
+        assert_eq!(left, right);
+        assert_eq!(left.examples_of("landline.length"), vec![1, 2, 3, 4, 5]);
+        assert_eq!(left.numbers.verdicts.total, 18);
+        assert_eq!(left.metric("invalid"), (9, 18));
+    }
+}

@@ -1,0 +1,76 @@
+//! `contact-audit audit`: turns the arguments into a checked [`AuditConfig`] and runs the
+//! pipeline.
+
+use anyhow::Context as _;
+
+use crate::audit::checks::Check;
+use crate::audit::record::Prune;
+use crate::audit::{self, AuditConfig};
+use crate::cli::{AuditArgs, OutputEncodingArg};
+use crate::exit::ExitStatus;
+use crate::input::{Encoding, InputOptions};
+use crate::report::OutputEncoding;
+
+/// Records per batch: large enough to keep every core busy, small enough to keep memory flat.
+const BATCH: usize = 8192;
+/// The longest field accepted (bytes); longer fields make the record malformed.
+const MAX_FIELD: usize = 64 * 1024;
+/// Bytes each external sorter holds before spilling a run to disk.
+const SORT_BUDGET: usize = 16 << 20;
+
+/// Runs `audit`.
+pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitStatus> {
+    let rules = super::load_rules(&args.engine)?;
+    let cfg = config(args)?;
+    audit::run(&cfg, &rules)
+}
+
+/// Checks the arguments and builds the configuration.
+fn config(args: &AuditArgs) -> anyhow::Result<AuditConfig> {
+    let checks = args
+        .fail_on
+        .iter()
+        .map(|e| Check::parse(e))
+        .collect::<anyhow::Result<Vec<_>>>()
+        .context("--fail-on")?;
+    Ok(AuditConfig {
+        input: InputOptions {
+            path: args.input.clone(),
+            encoding: args.encoding.as_deref().and_then(Encoding::parse),
+            delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
+            phone_columns: args.phone_columns.clone(),
+            id_column: args.id_column.clone(),
+            spool_dir: args.out.clone(),
+        },
+        out: args.out.clone(),
+        output_encoding: match args.output_encoding {
+            OutputEncodingArg::Utf8Bom => OutputEncoding::Utf8Bom,
+            OutputEncodingArg::Utf8 => OutputEncoding::Utf8,
+            OutputEncodingArg::Gb18030 => OutputEncoding::Gb18030,
+        },
+        default_area_code: args.engine.default_area_code.clone(),
+        prune: Prune::parse(&args.prune)?,
+        checks,
+        exit_zero: args.exit_zero,
+        threads: args.threads.map_or(0, std::num::NonZeroUsize::get),
+        quiet: args.quiet,
+        lang: args.engine.lang(),
+        mask: args.mask,
+        shared_threshold: args.shared_threshold,
+        batch: BATCH,
+        max_field: MAX_FIELD,
+        sort_budget: SORT_BUDGET,
+    })
+}
+
+/// `,` `;` `|`, a tab, or their names.
+fn parse_delimiter(s: &str) -> anyhow::Result<u8> {
+    match s {
+        "comma" | "," => Ok(b','),
+        "semicolon" | ";" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "pipe" | "|" => Ok(b'|'),
+        other if other.len() == 1 && other.is_ascii() && other != "\"" => Ok(other.as_bytes()[0]),
+        other => anyhow::bail!("--delimiter `{other}`: give one ASCII character, or comma, semicolon, tab, pipe"),
+    }
+}

@@ -1,0 +1,345 @@
+//! Header roles: which columns hold phone numbers, whose phone each is (the customer's own,
+//! family, or a third party), and which column identifies the customer.
+//!
+//! Headers come in Chinese and English, with and without spaces and units; matching is on
+//! keywords after normalisation, with exclusions for the number columns that are not phones
+//! (ID cards, bank cards, contract numbers).
+
+use std::fmt;
+
+/// Whose phone a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// The customer's own mobile, home or work number.
+    Own,
+    /// A direct relative: spouse, parents, children.
+    Family,
+    /// An emergency contact or other third party.
+    Contact,
+}
+
+impl Relation {
+    /// The name used in outputs (`self`, `family`, `contact`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Own => "self",
+            Relation::Family => "family",
+            Relation::Contact => "contact",
+        }
+    }
+
+    /// Parses `self`, `family` or `contact`.
+    pub fn parse(s: &str) -> Option<Relation> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "self" | "own" => Some(Relation::Own),
+            "family" => Some(Relation::Family),
+            "contact" => Some(Relation::Contact),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A phone column: its index, header, and relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneColumn {
+    /// 0-based index in the record.
+    pub index: usize,
+    /// The header as written.
+    pub name: String,
+    /// Whose phone it holds.
+    pub relation: Relation,
+}
+
+/// The roles found in a header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Phone columns in file order.
+    pub phones: Vec<PhoneColumn>,
+    /// The customer id column, if any.
+    pub id: Option<usize>,
+}
+
+/// Words in a header that mark a column as not holding phones, although it holds numbers.
+const NOT_PHONE: &[&str] = &[
+    "身份证",
+    "证件",
+    "银行",
+    "卡号",
+    "账号",
+    "帐号",
+    "邮编",
+    "编号",
+    "合同",
+    "借据",
+    "金额",
+    "日期",
+    "时间",
+    "传真",
+    "fax",
+    "idcard",
+    "account",
+    "card",
+    "date",
+    "time",
+    "amount",
+    "count",
+    "status",
+    "result",
+    "name",
+    "姓名",
+];
+/// Words that mark a phone column.
+const PHONE: &[&str] = &[
+    "手机",
+    "电话",
+    "座机",
+    "固话",
+    "宅电",
+    "联系方式",
+    "号码",
+    "phone",
+    "mobile",
+    "tel",
+    "cell",
+    "msisdn",
+];
+/// Endings that make a header a phone column even when it also names something excluded
+/// (`银行预留手机号`, the mobile registered with the bank).
+const PHONE_ENDINGS: &[&str] = &["电话", "手机", "手机号", "手机号码", "phone", "mobile", "tel"];
+/// Words that make a phone column a relative's.
+const FAMILY: &[&str] = &[
+    "配偶", "妻", "丈夫", "父", "母", "子女", "儿子", "女儿", "亲属", "直系", "家属", "spouse", "family", "relative",
+    "parent", "father", "mother", "wife", "husband",
+];
+/// Words that make a phone column a third party's.
+const CONTACT: &[&str] = &[
+    "紧急",
+    "联系人",
+    "担保",
+    "同事",
+    "朋友",
+    "第三方",
+    "其他",
+    "其它",
+    "emergency",
+    "reference",
+    "guarantor",
+    "friend",
+    "colleague",
+    "other",
+    "contactperson",
+];
+/// Customer id headers, most specific first.
+const ID: &[&str] = &[
+    "客户编号",
+    "客户号",
+    "客户id",
+    "客户代码",
+    "customerid",
+    "custid",
+    "clientid",
+    "贷款编号",
+    "贷款账号",
+    "借据号",
+    "借据编号",
+    "合同号",
+    "合同编号",
+    "loanid",
+    "loanno",
+    "contractno",
+    "accountid",
+    "账户号",
+    "id",
+    "编号",
+    "序号",
+];
+
+/// Lower-cases a header and drops spaces, underscores, dashes, dots, brackets and a BOM, so
+/// `Home Phone`, `home_phone` and `住宅电话（必填）` compare by their words.
+pub fn normalise(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut depth = 0;
+    for c in header.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
+            _ if depth > 0 => {}
+            ' ' | '_' | '-' | '.' | '\u{FEFF}' | '\u{3000}' | '"' | '\'' | ':' | '：' => {}
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The relation a phone header implies, or `None` when the header is not a phone column.
+pub fn phone_relation(header: &str) -> Option<Relation> {
+    let h = normalise(header);
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    let phone_ending = PHONE_ENDINGS.iter().any(|e| h.ends_with(e));
+    if !has(PHONE) || has(NOT_PHONE) && !phone_ending {
+        return None;
+    }
+    // "号码" alone also names ID and account numbers: require a phone or person word with it.
+    if !has(&PHONE[..6]) && !has(&PHONE[7..]) && !has(FAMILY) && !has(CONTACT) {
+        return None;
+    }
+    Some(if has(FAMILY) {
+        Relation::Family
+    } else if has(CONTACT) && !h.starts_with("联系电话") && h != "contactphone" && h != "contactnumber" {
+        Relation::Contact
+    } else {
+        Relation::Own
+    })
+}
+
+/// Finds the roles in `headers`.
+pub fn detect(headers: &[String]) -> Columns {
+    let phones = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, name)| {
+            phone_relation(name).map(|relation| PhoneColumn {
+                index,
+                name: name.clone(),
+                relation,
+            })
+        })
+        .collect();
+    let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let id = ID.iter().find_map(|want| normalised.iter().position(|h| h == want));
+    Columns { phones, id }
+}
+
+/// Resolves `--phone-columns` entries (`name`, `name:relation`, or a 1-based index) against
+/// `headers`. Unknown names are an error that lists the headers.
+pub fn select_phones(headers: &[String], wanted: &[String]) -> anyhow::Result<Vec<PhoneColumn>> {
+    wanted
+        .iter()
+        .map(|w| {
+            let (name, relation) = match w.rsplit_once(':').and_then(|(n, r)| Relation::parse(r).map(|r| (n, r))) {
+                Some((n, r)) => (n, Some(r)),
+                None => (w.as_str(), None),
+            };
+            let index = find(headers, name)?;
+            let relation = relation
+                .or_else(|| phone_relation(&headers[index]))
+                .unwrap_or(Relation::Own);
+            Ok(PhoneColumn {
+                index,
+                name: headers[index].clone(),
+                relation,
+            })
+        })
+        .collect()
+}
+
+/// The index of the column `name` (exact header, normalised header, or 1-based number).
+pub fn find(headers: &[String], name: &str) -> anyhow::Result<usize> {
+    let exact = headers.iter().position(|h| h.trim() == name.trim());
+    let loose = || headers.iter().position(|h| normalise(h) == normalise(name));
+    let number = || {
+        name.trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=headers.len()).contains(n))
+            .map(|n| n - 1)
+    };
+    exact
+        .or_else(loose)
+        .or_else(number)
+        .ok_or_else(|| anyhow::anyhow!("no column `{name}`; the header has: {}", list(headers)))
+}
+
+/// The headers, numbered, for messages.
+pub fn list(headers: &[String]) -> String {
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("{}={h}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    #[test_case("手机" => Some(Relation::Own))]
+    #[test_case("手机号码" => Some(Relation::Own))]
+    #[test_case("移动电话" => Some(Relation::Own))]
+    #[test_case("联系电话" => Some(Relation::Own))]
+    #[test_case("电话" => Some(Relation::Own))]
+    #[test_case("住宅电话" => Some(Relation::Own))]
+    #[test_case("家庭电话" => Some(Relation::Own))]
+    #[test_case("单位电话" => Some(Relation::Own))]
+    #[test_case("办公电话（含分机）" => Some(Relation::Own))]
+    #[test_case("配偶电话" => Some(Relation::Family))]
+    #[test_case("直系亲属电话" => Some(Relation::Family))]
+    #[test_case("紧急联系人电话" => Some(Relation::Contact))]
+    #[test_case("联系人电话" => Some(Relation::Contact))]
+    #[test_case("联系人手机号码" => Some(Relation::Contact))]
+    #[test_case("mobile" => Some(Relation::Own))]
+    #[test_case("Home Phone" => Some(Relation::Own))]
+    #[test_case("work_phone" => Some(Relation::Own))]
+    #[test_case("tel" => Some(Relation::Own))]
+    #[test_case("contact_phone" => Some(Relation::Own))]
+    #[test_case("emergency_contact_phone" => Some(Relation::Contact))]
+    #[test_case("spouse_mobile" => Some(Relation::Family))]
+    #[test_case("银行预留手机号" => Some(Relation::Own))]
+    #[test_case("emergency_contact" => None)]
+    #[test_case("身份证号码" => None)]
+    #[test_case("银行卡号" => None)]
+    #[test_case("客户编号" => None)]
+    #[test_case("紧急联系人" => None)]
+    #[test_case("姓名" => None)]
+    #[test_case("合同号码" => None)]
+    #[test_case("呼叫时间" => None)]
+    fn header_roles(header: &str) -> Option<Relation> {
+        phone_relation(header)
+    }
+
+    #[test]
+    fn detects_phones_and_id() {
+        let headers: Vec<String> = [
+            "\u{FEFF}客户编号",
+            "姓名",
+            "手机",
+            "住宅电话",
+            "配偶电话",
+            "紧急联系人",
+            "紧急联系人电话",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        let cols = detect(&headers);
+        assert_eq!(cols.id, Some(0));
+        let found: Vec<(usize, Relation)> = cols.phones.iter().map(|p| (p.index, p.relation)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, Relation::Own),
+                (3, Relation::Own),
+                (4, Relation::Family),
+                (6, Relation::Contact)
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_columns_by_name_index_and_relation() {
+        let headers: Vec<String> = ["id", "a", "b"].iter().map(ToString::to_string).collect();
+        let cols = select_phones(&headers, &["a".into(), "3:family".into()]).unwrap();
+        assert_eq!((cols[0].index, cols[0].relation), (1, Relation::Own));
+        assert_eq!((cols[1].index, cols[1].relation), (2, Relation::Family));
+        let err = select_phones(&headers, &["nope".into()]).unwrap_err().to_string();
+        assert!(err.contains("1=id, 2=a, 3=b"), "{err}");
+    }
+}

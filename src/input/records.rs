@@ -1,0 +1,207 @@
+//! Records: the decoded UTF-8 stream cut into raw records, each with the line it starts on.
+//!
+//! Records are cut here, on one thread, and parsed into fields by the workers: the raw bytes
+//! are kept so that a malformed record can be passed through to the cleaned file unchanged.
+//! A quoted field may span lines; a quote that never closes would swallow the rest of the
+//! file, so a record that runs past [`MAX_RECORD_LINES`] lines is cut back to its first line
+//! and reported as broken.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+
+/// The most lines one quoted record may span before its quotes count as broken.
+pub const MAX_RECORD_LINES: usize = 100;
+
+/// One record as it stood in the input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawRecord {
+    /// The 1-based line the record starts on.
+    pub line: u64,
+    /// The record's bytes without its final line terminator.
+    pub text: Vec<u8>,
+    /// True when the record ended inside an unclosed quoted field.
+    pub broken_quotes: bool,
+}
+
+/// Cuts a UTF-8 stream into records.
+pub struct RecordReader<R> {
+    src: R,
+    delimiter: u8,
+    next_line: u64,
+    /// Lines read ahead and given back after a broken record.
+    pending: VecDeque<Vec<u8>>,
+    /// The terminator of the first line: `\r\n` or `\n`.
+    crlf: Option<bool>,
+}
+
+impl<R: BufRead> RecordReader<R> {
+    /// A reader over `src` with `delimiter` (needed to know where fields start).
+    pub fn new(src: R, delimiter: u8) -> Self {
+        RecordReader {
+            src,
+            delimiter,
+            next_line: 1,
+            pending: VecDeque::new(),
+            crlf: None,
+        }
+    }
+
+    /// True when the input's first line ended with CRLF.
+    pub fn crlf(&self) -> bool {
+        self.crlf.unwrap_or(false)
+    }
+
+    /// Reads the next record into `rec`; false at the end of the input.
+    pub fn read(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
+        rec.text.clear();
+        rec.broken_quotes = false;
+        rec.line = self.next_line;
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut in_quotes = false;
+        loop {
+            let Some(line) = self.next_line_bytes()? else {
+                if lines.is_empty() {
+                    return Ok(false);
+                }
+                // The input ended inside a quoted field.
+                return Ok(self.finish_broken(rec, lines));
+            };
+            in_quotes = scan_quotes(&line, self.delimiter, in_quotes, lines.is_empty());
+            lines.push(line);
+            if !in_quotes {
+                break;
+            }
+            if lines.len() >= MAX_RECORD_LINES {
+                return Ok(self.finish_broken(rec, lines));
+            }
+        }
+        self.next_line += lines.len() as u64;
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                rec.text.extend_from_slice(b"\n");
+            }
+            rec.text.extend_from_slice(line);
+        }
+        Ok(true)
+    }
+
+    /// Emits the first line alone as a broken record and gives the rest back.
+    fn finish_broken(&mut self, rec: &mut RawRecord, mut lines: Vec<Vec<u8>>) -> bool {
+        let rest = lines.split_off(1);
+        for line in rest.into_iter().rev() {
+            self.pending.push_front(line);
+        }
+        rec.text = lines.pop().unwrap_or_default();
+        rec.broken_quotes = true;
+        self.next_line += 1;
+        true
+    }
+
+    /// The next physical line without its terminator (`\n`, or `\r\n` when it ends so).
+    fn next_line_bytes(&mut self) -> io::Result<Option<Vec<u8>>> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        let mut line = Vec::new();
+        if self.src.read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            let cr = line.last() == Some(&b'\r');
+            if cr {
+                line.pop();
+            }
+            self.crlf.get_or_insert(cr);
+        }
+        Ok(Some(line))
+    }
+}
+
+/// Walks `line` and returns whether it ends inside a quoted field. `in_quotes` is the state at
+/// its start; `record_start` tells whether the line starts a record (a field start).
+fn scan_quotes(line: &[u8], delimiter: u8, mut in_quotes: bool, record_start: bool) -> bool {
+    let mut field_start = record_start;
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        if in_quotes {
+            if b == b'"' {
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            in_quotes = true;
+        }
+        field_start = !in_quotes && b == delimiter;
+        i += 1;
+    }
+    in_quotes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(input: &[u8]) -> Vec<(u64, String, bool)> {
+        let mut reader = RecordReader::new(input, b',');
+        let mut rec = RawRecord::default();
+        let mut out = Vec::new();
+        while reader.read(&mut rec).unwrap() {
+            out.push((
+                rec.line,
+                String::from_utf8(rec.text.clone()).unwrap(),
+                rec.broken_quotes,
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_and_crlf() {
+        let got = records(b"a,b\r\n1,2\r\n3,4");
+        assert_eq!(
+            got,
+            vec![
+                (1, "a,b".into(), false),
+                (2, "1,2".into(), false),
+                (3, "3,4".into(), false)
+            ]
+        );
+        let mut reader = RecordReader::new(&b"a\r\nb\n"[..], b',');
+        let mut rec = RawRecord::default();
+        reader.read(&mut rec).unwrap();
+        assert!(reader.crlf());
+    }
+
+    #[test]
+    fn quoted_fields_span_lines() {
+        let got = records(b"id,addr\n1,\"line one\nline two\"\n2,x\n");
+        assert_eq!(got[1], (2, "1,\"line one\nline two\"".into(), false));
+        assert_eq!(got[2], (4, "2,x".into(), false));
+    }
+
+    #[test]
+    fn stray_quotes_mid_field_do_not_open_a_field() {
+        let got = records(b"1,5\" screen\n2,x\n");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_cut_back_to_one_broken_line() {
+        let mut input = b"1,\"never closed\n".to_vec();
+        for i in 0..150 {
+            input.extend_from_slice(format!("{i},ok\n").as_bytes());
+        }
+        let got = records(&input);
+        assert_eq!(got[0], (1, "1,\"never closed".into(), true));
+        assert_eq!(got[1], (2, "0,ok".into(), false));
+        assert_eq!(got.len(), 151);
+        let got = records(b"1,\"open at the end\n2,x\n");
+        assert_eq!(got[0], (1, "1,\"open at the end".into(), true));
+        assert_eq!(got[1], (2, "2,x".into(), false));
+    }
+}

@@ -1,0 +1,167 @@
+//! summary.json: the machine-readable result, with a stable shape that CI tools can read.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use serde::Serialize;
+
+use super::AtomicFile;
+use crate::audit::Outcome;
+use crate::audit::summary::{CustomerCounts, VerdictCounts};
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    tool: Tool,
+    rules: RulesJson<'a>,
+    input: InputJson<'a>,
+    columns: Vec<ColumnJson<'a>>,
+    numbers: NumbersJson,
+    cells: CellsJson,
+    status: BTreeMap<&'static str, u64>,
+    customers: CustomersJson,
+    duplicates: DuplicatesJson,
+    removed: u64,
+    checks: &'a [crate::audit::checks::CheckResult],
+    result: ResultJson,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct RulesJson<'a> {
+    version: &'a str,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    path: &'a str,
+    bytes: u64,
+    sha256: &'a str,
+    encoding: &'static str,
+    encoding_source: &'static str,
+    delimiter: String,
+    rows: u64,
+    bad_rows: u64,
+}
+
+#[derive(Serialize)]
+struct ColumnJson<'a> {
+    name: &'a str,
+    index: usize,
+    relation: &'static str,
+}
+
+#[derive(Serialize)]
+struct NumbersJson {
+    #[serde(flatten)]
+    verdicts: VerdictCounts,
+    by_kind: BTreeMap<&'static str, u64>,
+    by_issue: BTreeMap<&'static str, u64>,
+    by_column: BTreeMap<String, VerdictCounts>,
+}
+
+#[derive(Serialize)]
+struct CellsJson {
+    empty: u64,
+}
+
+#[derive(Serialize)]
+struct CustomersJson {
+    #[serde(flatten)]
+    counts: CustomerCounts,
+    status: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Serialize)]
+struct DuplicatesJson {
+    threshold: u64,
+    shared_numbers: u64,
+    max_customers: u64,
+}
+
+#[derive(Serialize)]
+struct ResultJson {
+    status: &'static str,
+    exit_code: u8,
+}
+
+/// Writes `summary.json` into the output directory.
+pub fn write(o: &Outcome<'_>) -> anyhow::Result<()> {
+    let s = o.summary;
+    let columns: Vec<ColumnJson<'_>> = o
+        .input
+        .columns
+        .phones
+        .iter()
+        .map(|c| ColumnJson {
+            name: &c.name,
+            index: c.index + 1,
+            relation: c.relation.as_str(),
+        })
+        .collect();
+    let by_column = o
+        .input
+        .columns
+        .phones
+        .iter()
+        .zip(&s.numbers.by_column)
+        .map(|(c, v)| (c.name.clone(), *v))
+        .collect();
+    let json = SummaryJson {
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        rules: RulesJson {
+            version: &o.rules.version,
+            origin: &o.rules.origin,
+        },
+        input: InputJson {
+            path: &o.input.display,
+            bytes: o.input.scan.bytes,
+            sha256: &o.input.scan.sha256,
+            encoding: o.input.scan.encoding.as_str(),
+            encoding_source: o.input.scan.source.as_str(),
+            delimiter: char::from(o.input.delimiter).to_string(),
+            rows: s.rows,
+            bad_rows: s.bad_rows,
+        },
+        columns,
+        numbers: NumbersJson {
+            verdicts: s.numbers.verdicts,
+            by_kind: s.by_kind(),
+            by_issue: s.by_code(),
+            by_column,
+        },
+        cells: CellsJson { empty: s.empty_cells },
+        status: BTreeMap::new(),
+        customers: CustomersJson {
+            counts: s.customers.clone(),
+            status: BTreeMap::new(),
+        },
+        duplicates: DuplicatesJson {
+            threshold: o.cfg.shared_threshold,
+            shared_numbers: s.shared_numbers,
+            max_customers: o.shared.first().map_or(0, |x| x.customers),
+        },
+        removed: s.removed,
+        checks: o.checks,
+        result: ResultJson {
+            status: if o.checks.iter().any(|c| c.status == "fail") {
+                "fail"
+            } else {
+                "pass"
+            },
+            exit_code: o.status.code(),
+        },
+    };
+    let mut file = AtomicFile::create(&o.cfg.out, "summary.json")?;
+    serde_json::to_writer_pretty(&mut file, &json)?;
+    file.write_all(b"\n")?;
+    file.commit()
+}
