@@ -1,13 +1,13 @@
 //! The number engine: the text of one cell in, zero or more checked numbers out.
 //!
 //! A cell goes through four steps, each in its own file:
-//! 1. [`fold`]: every character to one symbol of a small alphabet (full-width forms, dashes,
+//! 1. `fold`: every character to one symbol of a small alphabet (full-width forms, dashes,
 //!    labels, invisible characters, separators and extension markers folded away);
-//! 2. [`split`]: symbols to numbers: split on list separators, cut off extensions, repair
+//! 2. `split`: symbols to numbers: split on list separators, cut off extensions, repair
 //!    recoverable damage, report unrecoverable damage, and split runs that hold two numbers;
-//! 3. [`classify`]: the digits of one number against the rule tables (area codes, mobile
-//!    blocks, service ranges); [`foreign`] for numbers outside mainland China;
-//! 4. [`number`]: the result, rendered on demand as national, E.164 and cleaned forms.
+//! 3. `classify`: the digits of one number against the rule tables (area codes, mobile
+//!    blocks, service ranges); `foreign` for numbers outside mainland China;
+//! 4. `number`: the result, rendered on demand as national, E.164 and cleaned forms.
 //!
 //! No I/O and no global state: the engine borrows a [`RuleSet`] and can run on any thread.
 

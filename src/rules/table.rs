@@ -1,6 +1,6 @@
 //! A tiny reader for the rule tables: CSV with `#` comment lines and an exact header.
 //!
-//! Every rule file goes through [`Table::parse`], so every file reports its bad lines the same
+//! Every rule file goes through [`parse`], so every file reports its bad lines the same
 //! way (`file:line: message`) and a rules set is judged whole before any record is read.
 
 use std::fmt;

@@ -4,8 +4,10 @@
 //! - `cases`: the wide table of real-world cells in tests/data/phone-cases.tsv, through the
 //!   library;
 //! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
+//! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`.
 
+mod audit_cmd;
 mod cases;
 mod check_cmd;
 mod harness;
