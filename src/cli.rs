@@ -43,7 +43,7 @@ pub enum Command {
     ///   contact-audit audit contacts.csv --out audit/ --fail-on 'invalid>2%' --fail-on bad_rows>0
     ///   cat contacts.csv | contact-audit audit - --out audit/ --default-area-code 027
     #[command(verbatim_doc_comment)]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Validate a rules set (the embedded one, or DIR) and list every bad line.
     Rules(RulesArgs),
 }
@@ -118,6 +118,24 @@ pub struct AuditArgs {
     /// Mask phone numbers in report.md (139****4567).
     #[arg(long)]
     pub mask: bool,
+    /// Call-attempt log to join (repeatable): a CRM or dialer CSV export, an Asterisk
+    /// Master.csv or a FreeSWITCH cdr-csv file. Each number then gets a status (reached,
+    /// powered_off, no_answer, empty) and an action (keep, retry, retry_later, verify, prune).
+    #[arg(long, value_name = "FILE")]
+    pub history: Vec<PathBuf>,
+    /// Layout of the history logs; detected when omitted.
+    #[arg(long, value_name = "FORMAT", value_parser = ["generic", "asterisk", "freeswitch"])]
+    pub history_format: Option<String>,
+    /// Columns of generic history logs, e.g. number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注.
+    #[arg(long, value_name = "SPEC")]
+    pub history_columns: Option<String>,
+    /// Time zone of local times in the logs, and of time slots and the calling window.
+    #[arg(long, value_name = "ZONE", default_value = "Asia/Shanghai")]
+    pub timezone: String,
+    /// "Now" for the history policy (YYYY-MM-DD or YYYY-MM-DD HH:MM, local); default the newest
+    /// attempt, so the same files give the same report on any day.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,

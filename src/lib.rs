@@ -11,6 +11,7 @@
 //! - [`rules`]: the versioned numbering tables (mobile blocks, area codes, service ranges),
 //!   embedded at build time or loaded with `--rules DIR`, checked whole at start-up;
 //! - [`phone`]: the number engine, a pure function from one cell's text to checked numbers;
+//! - [`history`]: call-attempt logs folded into one state per number; outcome mapping and policy;
 //! - [`input`]: bytes to records: encoding detection, dialect, header roles;
 //! - [`audit`]: the pipeline: batches through rayon in input order, record checks, the
 //!   customer roll-up and the shared-number search through an external sorter;
@@ -22,6 +23,7 @@ pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod history;
 pub mod input;
 pub mod phone;
 pub mod report;

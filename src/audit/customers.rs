@@ -5,6 +5,7 @@
 use std::io;
 
 use super::spill::{Spill, get_str, get_u64, put_str, put_u64};
+use crate::history::policy::{Decision, Status};
 use crate::input::columns::Relation;
 use crate::phone::{Issue, IssueSet, Kind, Verdict};
 
@@ -25,7 +26,23 @@ pub struct CustomerPart {
     pub landlines: u64,
     /// Kinds seen among valid numbers, as a bit set of `Kind as u8`.
     pub kinds: u64,
+    /// The best call-history status among own and family numbers (`Status as u8`; `NONE`).
+    pub best: u8,
+    /// The action of that best number (`Action as u8`), and its slot or retry day.
+    pub best_action: u8,
+    /// Slot index of the best number's retry (`NONE` when none).
+    pub best_slot: u8,
+    /// Retry-later day of the best number (0 when none).
+    pub best_after: u16,
+    /// The best status among contact numbers, counted apart.
+    pub contact_best: u8,
+    /// The most hopeful action among own and family numbers (`Action as u8`; `NONE`), with
+    /// its slot and retry day: what to do when the best status is a dead end.
+    pub open: (u8, u8, u16),
 }
+
+/// No status yet.
+pub const NONE: u8 = u8::MAX;
 
 impl CustomerPart {
     /// An empty partial for `id` seen on `line`.
@@ -34,6 +51,11 @@ impl CustomerPart {
             id,
             first_line: line,
             records: 1,
+            best: NONE,
+            best_action: NONE,
+            best_slot: NONE,
+            contact_best: NONE,
+            open: (NONE, NONE, 0),
             ..CustomerPart::default()
         }
     }
@@ -51,8 +73,40 @@ impl CustomerPart {
         }
     }
 
+    /// Counts the call-history decision on one number: reaching the customer or a direct
+    /// relative counts as reached; contacts are counted apart.
+    pub fn add_status(&mut self, relation: Relation, d: &Decision) {
+        let status = d.status as u8;
+        if relation == Relation::Contact {
+            self.contact_best = self.contact_best.min(status);
+            return;
+        }
+        let candidate = (status, d.action as u8, d.slot.unwrap_or(NONE), d.after_day.unwrap_or(0));
+        if candidate < (self.best, self.best_action, self.best_slot, self.best_after) {
+            (self.best, self.best_action, self.best_slot, self.best_after) = candidate;
+        }
+        self.open = self
+            .open
+            .min((d.action as u8, d.slot.unwrap_or(NONE), d.after_day.unwrap_or(0)));
+    }
+
+    /// The customer's status: the best of own and family numbers (empty when there are none).
+    pub fn status(&self) -> Status {
+        Status::ALL
+            .get(usize::from(self.best))
+            .copied()
+            .unwrap_or(Status::Empty)
+    }
+
     /// Adds another partial of the same customer.
     pub fn merge(&mut self, o: &CustomerPart) {
+        let mine = (self.best, self.best_action, self.best_slot, self.best_after);
+        let theirs = (o.best, o.best_action, o.best_slot, o.best_after);
+        if theirs < mine {
+            (self.best, self.best_action, self.best_slot, self.best_after) = theirs;
+        }
+        self.contact_best = self.contact_best.min(o.contact_best);
+        self.open = self.open.min(o.open);
         self.first_line = self.first_line.min(o.first_line);
         self.records += o.records;
         self.numbers += o.numbers;
@@ -119,6 +173,16 @@ impl Spill for CustomerPart {
         }
         put_u64(out, self.landlines);
         put_u64(out, self.kinds);
+        let packed = u64::from(self.best)
+            | u64::from(self.best_action) << 8
+            | u64::from(self.best_slot) << 16
+            | u64::from(self.best_after) << 24
+            | u64::from(self.contact_best) << 40;
+        put_u64(out, packed);
+        put_u64(
+            out,
+            u64::from(self.open.0) | u64::from(self.open.1) << 8 | u64::from(self.open.2) << 16,
+        );
     }
 
     fn decode(input: &mut &[u8]) -> io::Result<Option<Self>> {
@@ -126,7 +190,7 @@ impl Spill for CustomerPart {
             return Ok(None);
         }
         let id = get_str(input)?;
-        let mut v = [0u64; 8];
+        let mut v = [0u64; 10];
         for slot in &mut v {
             *slot = get_u64(input)?;
         }
@@ -138,6 +202,16 @@ impl Spill for CustomerPart {
             valid: [v[3], v[4], v[5]],
             landlines: v[6],
             kinds: v[7],
+            best: (v[8] & 0xff) as u8,
+            best_action: (v[8] >> 8 & 0xff) as u8,
+            best_slot: (v[8] >> 16 & 0xff) as u8,
+            best_after: (v[8] >> 24 & 0xffff) as u16,
+            contact_best: (v[8] >> 40 & 0xff) as u8,
+            open: (
+                (v[9] & 0xff) as u8,
+                (v[9] >> 8 & 0xff) as u8,
+                (v[9] >> 16 & 0xffff) as u16,
+            ),
         }))
     }
 

@@ -18,14 +18,18 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use std::collections::HashSet;
+
 use crate::exit::ExitStatus;
+use crate::history::policy::{self, Action, Status};
+use crate::history::{self, History, HistoryOptions};
 use crate::input::{self, Input, InputOptions, RawRecord, RecordReader};
 use crate::phone::{Engine, Lang};
 use crate::report::{CsvFile, OutputEncoding, json, markdown};
 use crate::rules::RuleSet;
 use checks::{Check, CheckResult};
 use customers::{ByLine, CustomerPart};
-use record::{BAD_HEADER, Ctx, NUMBERS_HEADER, Processed, Prune, REMOVED_HEADER};
+use record::{BAD_HEADER, Ctx, NUMBERS_HEADER, PRUNE_HEADER, Processed, Prune, REMOVED_HEADER};
 use shared::{Shared, SharedNumber};
 use spill::Sorter;
 use summary::Summary;
@@ -63,6 +67,8 @@ pub struct AuditConfig {
     pub max_field: usize,
     /// Bytes each external sorter holds in memory before spilling.
     pub sort_budget: usize,
+    /// The call history to join, if any.
+    pub history: Option<HistoryOptions>,
 }
 
 /// What the run produced, for the report writers.
@@ -81,6 +87,8 @@ pub struct Outcome<'a> {
     pub checks: &'a [CheckResult],
     /// The exit status.
     pub status: ExitStatus,
+    /// The folded call history, with `--history`.
+    pub history: Option<&'a History>,
 }
 
 /// The CSV outputs written while records stream.
@@ -89,6 +97,9 @@ struct Streams {
     cleaned: CsvFile,
     removed: CsvFile,
     bad: CsvFile,
+    prune: Option<CsvFile>,
+    /// Keys of history numbers that matched a contact.
+    matched: HashSet<u64>,
 }
 
 /// Runs the audit.
@@ -104,6 +115,10 @@ pub fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
         .num_threads(cfg.threads)
         .build()
         .context("starting worker threads")?;
+    let history = match &cfg.history {
+        Some(opts) => Some(pool.install(|| history::load(opts, &engine, &rules.outcomes, rules.policy.clone()))?),
+        None => None,
+    };
     let mut summary = Summary::new(input.columns.phones.len());
     let mut customers = Sorter::<CustomerPart>::new(&cfg.out, cfg.sort_budget);
     let mut sightings = Sorter::<SharedNumber>::new(&cfg.out, cfg.sort_budget);
@@ -116,6 +131,7 @@ pub fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
         prune: &cfg.prune,
         max_field: cfg.max_field,
         lang: cfg.lang,
+        history: history.as_ref(),
     };
     let progress = progress_bar(cfg, input.scan.bytes);
     pool.install(|| {
@@ -125,7 +141,12 @@ pub fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
         })
     })?;
     progress.finish_and_clear();
-    let customers_csv = roll_up_customers(customers, cfg, &mut summary)?;
+    let customers_csv = roll_up_customers(customers, cfg, history.as_ref(), &mut summary)?;
+    let mut history = history;
+    let history_files = match history.as_mut() {
+        Some(h) => Some(write_history_files(cfg, h, &streams.matched)?),
+        None => None,
+    };
     let shared = find_shared(sightings, cfg.shared_threshold)?;
     summary.shared_numbers = shared.len() as u64;
     let shared_csv = write_shared(cfg, &shared)?;
@@ -144,15 +165,19 @@ pub fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
         shared: &shared,
         checks: &checks,
         status,
+        history: history.as_ref(),
     };
-    for csv in [
+    let mut files = vec![
         streams.numbers,
         streams.cleaned,
         streams.removed,
         streams.bad,
         customers_csv,
         shared_csv,
-    ] {
+    ];
+    files.extend(streams.prune);
+    files.extend(history_files.into_iter().flatten());
+    for csv in files {
         csv.commit()?;
     }
     json::write(&outcome)?;
@@ -196,11 +221,17 @@ fn open_streams(cfg: &AuditConfig, input: &Input) -> anyhow::Result<Streams> {
     let mut text = Vec::new();
     input::dialect::write_record(&mut text, &header, input.delimiter);
     let cleaned = CsvFile::with_header_line(&cfg.out, "cleaned.csv", enc, crlf, &text)?;
+    let prune = match cfg.history {
+        Some(_) => Some(CsvFile::create(&cfg.out, "prune.csv", enc, crlf, &PRUNE_HEADER)?),
+        None => None,
+    };
     Ok(Streams {
         numbers: CsvFile::create(&cfg.out, "numbers.csv", enc, crlf, &NUMBERS_HEADER)?,
         cleaned,
         removed: CsvFile::create(&cfg.out, "removed.csv", enc, crlf, &REMOVED_HEADER)?,
         bad: CsvFile::create(&cfg.out, "bad_rows.csv", enc, crlf, &BAD_HEADER)?,
+        prune,
+        matched: HashSet::new(),
     })
 }
 
@@ -292,6 +323,9 @@ fn count(s: &mut Summary, p: &Processed) {
     for issues in &p.tally.cells {
         s.add_issues(*issues, p.line);
     }
+    for status in &p.tally.statuses {
+        s.statuses[*status as usize] += 1;
+    }
 }
 
 /// Writes a processed batch in order and feeds the sorters.
@@ -307,6 +341,10 @@ fn write_batch(
         streams.numbers.write_rows(&p.numbers_csv)?;
         streams.removed.write_rows(&p.removed_csv)?;
         streams.bad.write_rows(&p.bad_csv)?;
+        if let Some(prune) = &mut streams.prune {
+            prune.write_rows(&p.prune_csv)?;
+        }
+        streams.matched.extend(p.matched.iter().copied());
         for s in p.shared {
             sightings.push(s)?;
         }
@@ -346,7 +384,12 @@ pub const CUSTOMERS_HEADER: [&str; 13] = [
 ];
 
 /// Merges the customer partials, writes customers.csv in first-appearance order, and counts.
-fn roll_up_customers(parts: Sorter<CustomerPart>, cfg: &AuditConfig, summary: &mut Summary) -> anyhow::Result<CsvFile> {
+fn roll_up_customers(
+    parts: Sorter<CustomerPart>,
+    cfg: &AuditConfig,
+    history: Option<&History>,
+    summary: &mut Summary,
+) -> anyhow::Result<CsvFile> {
     let mut by_line = Sorter::<ByLine>::new(&cfg.out, cfg.sort_budget);
     let mut current: Option<CustomerPart> = None;
     for part in parts.finish()? {
@@ -369,8 +412,20 @@ fn roll_up_customers(parts: Sorter<CustomerPart>, cfg: &AuditConfig, summary: &m
         let c = c?.0;
         let issues = c.issues();
         summary.customers.total += 1;
-        let lost = c.own_and_family() == 0;
+        // With a history, 失联 means no own or family number is reached or worth retrying;
+        // without one, that no own or family number is even valid.
+        let lost = match history {
+            Some(_) => c.open.0 == Action::Prune as u8 || c.open.0 == customers::NONE,
+            None => c.own_and_family() == 0,
+        };
         summary.customers.lost_contact += u64::from(lost);
+        let (status, action) = match history {
+            Some(h) => {
+                summary.customers.statuses[c.status() as usize] += 1;
+                (c.status().as_str().to_string(), customer_action(h, &c))
+            }
+            None => (String::new(), String::new()),
+        };
         summary.customers.no_valid_number += u64::from(issues.contains(crate::phone::Issue::CustomerNoValidNumber));
         summary.customers.no_landline += u64::from(issues.contains(crate::phone::Issue::CustomerNoLandline));
         let row = [
@@ -384,8 +439,8 @@ fn roll_up_customers(parts: Sorter<CustomerPart>, cfg: &AuditConfig, summary: &m
             c.valid[2].to_string(),
             c.kinds_text(),
             lost.to_string(),
-            String::new(),
-            String::new(),
+            status,
+            action,
             record::codes(issues),
         ];
         line.clear();
@@ -393,6 +448,108 @@ fn roll_up_customers(parts: Sorter<CustomerPart>, cfg: &AuditConfig, summary: &m
         csv.write_line(&line)?;
     }
     Ok(csv)
+}
+
+/// The next action for a customer: the action of their best number while it is alive;
+/// once the best is a dead end, the most hopeful action left (a never-called relative's
+/// number, a verification).
+fn customer_action(h: &History, c: &CustomerPart) -> String {
+    let alive = matches!(c.status(), Status::Reached | Status::NoAnswer | Status::PoweredOff);
+    let (action, slot, after) = if alive {
+        (c.best_action, c.best_slot, c.best_after)
+    } else {
+        c.open
+    };
+    let action = [
+        Action::Keep,
+        Action::Retry,
+        Action::RetryLater,
+        Action::Verify,
+        Action::Prune,
+    ]
+    .into_iter()
+    .find(|a| *a as u8 == action);
+    let Some(action) = action else {
+        return Action::Prune.as_str().to_string();
+    };
+    let decision = policy::Decision {
+        status: c.status(),
+        fine: "",
+        action,
+        slot: (slot != customers::NONE).then_some(slot),
+        after_day: (after != 0).then_some(after),
+    };
+    let when = record::next_slot(h, &decision);
+    if when.is_empty() {
+        action.as_str().to_string()
+    } else {
+        format!("{} {when}", action.as_str())
+    }
+}
+
+/// Header of orphans.csv.
+const ORPHANS_HEADER: [&str; 5] = ["number", "attempts", "last_attempt", "status", "fine_status"];
+/// Header of compliance.csv.
+const COMPLIANCE_HEADER: [&str; 6] = ["rule", "number", "time", "log", "line", "unanswered"];
+
+/// orphans.csv (logged numbers that match no contact) and compliance.csv; also counts the
+/// matched and unmatched attempts.
+fn write_history_files(cfg: &AuditConfig, h: &mut History, matched: &HashSet<u64>) -> anyhow::Result<Vec<CsvFile>> {
+    let enc = cfg.output_encoding;
+    let mut orphans = CsvFile::create(&cfg.out, "orphans.csv", enc, true, &ORPHANS_HEADER)?;
+    let mut keys: Vec<(&u64, &history::state::NumberState)> = h.states.iter().collect();
+    keys.sort_by_key(|(k, _)| **k);
+    let mut line = Vec::new();
+    let (mut hit, mut miss) = (0u64, 0u64);
+    for (key, state) in keys {
+        if matched.contains(key) {
+            hit += u64::from(state.attempts);
+            continue;
+        }
+        miss += u64::from(state.attempts);
+        h.orphans += 1;
+        let d = h.policy.decide(Some(state), h.as_of);
+        let row = [
+            history::key_digits(*key).unwrap_or_else(|| format!("#{key:016x}")),
+            state.attempts.to_string(),
+            policy::format_minutes(state.last_attempt),
+            d.status.as_str().to_string(),
+            d.fine.to_string(),
+        ];
+        line.clear();
+        input::dialect::write_record(&mut line, &row, b',');
+        orphans.write_line(&line)?;
+    }
+    h.calls.matched = hit;
+    h.calls.unmatched = miss + (h.calls.attempts - hit - miss);
+    let mut compliance = CsvFile::create(&cfg.out, "compliance.csv", enc, true, &COMPLIANCE_HEADER)?;
+    for v in &h.violations {
+        let (log, at_line) = v.place.map_or((String::new(), String::new()), |(l, n)| {
+            (h.logs[l].0.clone(), n.to_string())
+        });
+        let time = if v.rule == "window" {
+            policy::format_minutes(v.at)
+        } else {
+            policy::date_of(v.at).to_string()
+        };
+        let count = if v.count > 0 {
+            v.count.to_string()
+        } else {
+            String::new()
+        };
+        let row = [
+            v.rule.to_string(),
+            history::key_digits(v.key).unwrap_or_default(),
+            time,
+            log,
+            at_line,
+            count,
+        ];
+        line.clear();
+        input::dialect::write_record(&mut line, &row, b',');
+        compliance.write_line(&line)?;
+    }
+    Ok(vec![orphans, compliance])
 }
 
 /// Counts the distinct customers of each sighted number; keeps those at the threshold or

@@ -5,7 +5,7 @@
 use std::io;
 
 use super::spill::{Spill, get_str, get_u64, put_str, put_u64};
-use crate::phone::Number;
+use crate::phone::Digits;
 
 /// One sighting of a number.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -16,19 +16,19 @@ pub struct SharedNumber {
     pub customer: u64,
     /// The line it was seen on.
     pub line: u64,
-    /// The canonical form, for the report.
-    pub number: String,
+    /// The canonical form, for the report (inline: no allocation per sighting).
+    pub number: Digits,
 }
 
 impl SharedNumber {
-    /// The sighting of `n` for customer `id` on `line`.
-    pub fn new(n: &Number, id: &str, line: u64) -> SharedNumber {
-        let number = n.e164().unwrap_or_else(|| n.national());
+    /// The sighting of a number whose canonical form is `canonical` (E.164 when complete, else
+    /// national), for customer `id` on `line`.
+    pub fn new(canonical: &str, id: &str, line: u64) -> SharedNumber {
         SharedNumber {
-            key: fnv1a(number.as_bytes()),
+            key: fnv1a(canonical.as_bytes()),
             customer: fnv1a(id.as_bytes()),
             line,
-            number,
+            number: Digits::new(canonical.as_bytes()),
         }
     }
 }
@@ -45,7 +45,7 @@ impl Spill for SharedNumber {
         put_u64(out, self.key);
         put_u64(out, self.customer);
         put_u64(out, self.line);
-        put_str(out, &self.number);
+        put_str(out, self.number.as_str());
     }
 
     fn decode(input: &mut &[u8]) -> io::Result<Option<Self>> {
@@ -56,12 +56,12 @@ impl Spill for SharedNumber {
             key: get_u64(input)?,
             customer: get_u64(input)?,
             line: get_u64(input)?,
-            number: get_str(input)?,
+            number: Digits::new(get_str(input)?.as_bytes()),
         }))
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of::<Self>() + self.number.len()
+        std::mem::size_of::<Self>()
     }
 }
 
@@ -91,7 +91,7 @@ pub fn fold_group(group: &[SharedNumber]) -> Shared {
     lines.sort_unstable();
     lines.truncate(5);
     Shared {
-        number: group.first().map(|s| s.number.clone()).unwrap_or_default(),
+        number: group.first().map(|s| s.number.as_str().to_string()).unwrap_or_default(),
         customers,
         lines,
     }

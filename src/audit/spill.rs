@@ -13,6 +13,7 @@
 //! `.contact-audit-spill-<pid>-<n>.tmp`, and are deleted when the sorter or its [`Sorted`]
 //! iterator is dropped, error paths included.
 
+use rayon::slice::ParallelSliceMut as _;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fs::{self, File, OpenOptions};
@@ -39,7 +40,7 @@ static NEXT_RUN: AtomicU64 = AtomicU64::new(0);
 /// `Ord` decides the sort order. It may compare only part of the value (a key): the sort is
 /// stable, so values with equal keys come back in push order. The encoding must not be empty,
 /// since `decode` reports an empty input as the end of input.
-pub trait Spill: Ord + Sized {
+pub trait Spill: Ord + Sized + Send {
     /// Appends the value's bytes to `out`.
     fn encode(&self, out: &mut Vec<u8>);
     /// Reads one value from the front of `input`, advancing it; `None` at end of input.
@@ -169,7 +170,7 @@ impl<T: Spill> Sorter<T> {
             mut runs,
             ..
         } = self;
-        values.sort();
+        values.par_sort();
         runs.compact::<T>(&mut scratch)?;
         let mut sources = runs.paths.iter().map(|p| open_run(p)).collect::<io::Result<Vec<_>>>()?;
         // The values still in memory were pushed last, so they take the last run index.
@@ -183,7 +184,8 @@ impl<T: Spill> Sorter<T> {
 
     /// Sorts the held values and writes them as one run.
     fn spill(&mut self) -> io::Result<()> {
-        self.values.sort();
+        // Stable, and parallel on the audit's pool: the main thread would otherwise sort alone.
+        self.values.par_sort();
         let (path, file) = self.runs.create()?;
         write_run(&path, file, self.values.drain(..).map(Ok), &mut self.scratch)?;
         self.held = 0;

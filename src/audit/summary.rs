@@ -94,6 +94,8 @@ pub struct Summary {
     pub shared_numbers: u64,
     /// Numbers taken out of the cleaned file.
     pub removed: u64,
+    /// Numbers by call-history status (`Status as usize`), with `--history`.
+    pub statuses: [u64; 6],
 }
 
 /// Customer-level counters.
@@ -107,6 +109,9 @@ pub struct CustomerCounts {
     pub no_valid_number: u64,
     /// Customers flagged `customer.no_landline`.
     pub no_landline: u64,
+    /// Customers by call-history status (`Status as usize`), with `--history`.
+    #[serde(skip)]
+    pub statuses: [u64; 6],
 }
 
 impl Summary {
@@ -145,6 +150,9 @@ impl Summary {
         self.bad_rows += other.bad_rows;
         self.empty_cells += other.empty_cells;
         self.removed += other.removed;
+        for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
+            *a += b;
+        }
         self.numbers.verdicts.merge(&other.numbers.verdicts);
         if self.numbers.by_column.len() < other.numbers.by_column.len() {
             self.numbers

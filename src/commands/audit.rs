@@ -8,6 +8,8 @@ use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig};
 use crate::cli::{AuditArgs, OutputEncodingArg};
 use crate::exit::ExitStatus;
+use crate::history::logs::{HistoryColumns, LogFormat, time_zone};
+use crate::history::{HistoryOptions, parse_as_of};
 use crate::input::{Encoding, InputOptions};
 use crate::report::OutputEncoding;
 
@@ -16,7 +18,7 @@ const BATCH: usize = 8192;
 /// The longest field accepted (bytes); longer fields make the record malformed.
 const MAX_FIELD: usize = 64 * 1024;
 /// Bytes each external sorter holds before spilling a run to disk.
-const SORT_BUDGET: usize = 16 << 20;
+const SORT_BUDGET: usize = 8 << 20;
 
 /// Runs `audit`.
 pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitStatus> {
@@ -60,7 +62,26 @@ fn config(args: &AuditArgs) -> anyhow::Result<AuditConfig> {
         batch: BATCH,
         max_field: MAX_FIELD,
         sort_budget: SORT_BUDGET,
+        history: history_options(args)?,
     })
+}
+
+/// The `--history` options, checked; `None` without `--history`.
+fn history_options(args: &AuditArgs) -> anyhow::Result<Option<HistoryOptions>> {
+    if args.history.is_empty() {
+        return Ok(None);
+    }
+    let columns = match &args.history_columns {
+        Some(spec) => HistoryColumns::parse(spec).context("--history-columns")?,
+        None => HistoryColumns::default(),
+    };
+    Ok(Some(HistoryOptions {
+        paths: args.history.clone(),
+        format: args.history_format.as_deref().and_then(LogFormat::parse),
+        columns,
+        tz: time_zone(&args.timezone).context("--timezone")?,
+        as_of: args.as_of.as_deref().map(parse_as_of).transpose()?,
+    }))
 }
 
 /// `,` `;` `|`, a tab, or their names.

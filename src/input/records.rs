@@ -9,6 +9,8 @@
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
+use smallvec::SmallVec;
+
 /// The most lines one quoted record may span before its quotes count as broken.
 pub const MAX_RECORD_LINES: usize = 100;
 
@@ -51,70 +53,71 @@ impl<R: BufRead> RecordReader<R> {
         self.crlf.unwrap_or(false)
     }
 
-    /// Reads the next record into `rec`; false at the end of the input.
+    /// Reads the next record into `rec`; false at the end of the input. Lines are read straight
+    /// into the record's buffer: the common one-line record costs no allocation.
     pub fn read(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
         rec.text.clear();
         rec.broken_quotes = false;
         rec.line = self.next_line;
-        let mut lines: Vec<Vec<u8>> = Vec::new();
         let mut in_quotes = false;
+        let mut starts: SmallVec<[usize; 2]> = SmallVec::new();
         loop {
-            let Some(line) = self.next_line_bytes()? else {
-                if lines.is_empty() {
+            let start = rec.text.len();
+            if !self.append_line(&mut rec.text)? {
+                if starts.is_empty() {
                     return Ok(false);
                 }
                 // The input ended inside a quoted field.
-                return Ok(self.finish_broken(rec, lines));
-            };
-            in_quotes = scan_quotes(&line, self.delimiter, in_quotes, lines.is_empty());
-            lines.push(line);
+                rec.text.truncate(rec.text.len().saturating_sub(1));
+                return Ok(self.finish_broken(rec, &starts));
+            }
+            starts.push(start);
+            in_quotes = scan_quotes(&rec.text[start..], self.delimiter, in_quotes, starts.len() == 1);
             if !in_quotes {
                 break;
             }
-            if lines.len() >= MAX_RECORD_LINES {
-                return Ok(self.finish_broken(rec, lines));
+            if starts.len() >= MAX_RECORD_LINES {
+                return Ok(self.finish_broken(rec, &starts));
             }
+            // The line break is part of the quoted field.
+            rec.text.push(b'\n');
         }
-        self.next_line += lines.len() as u64;
-        for (i, line) in lines.iter().enumerate() {
-            if i > 0 {
-                rec.text.extend_from_slice(b"\n");
-            }
-            rec.text.extend_from_slice(line);
-        }
+        self.next_line += starts.len() as u64;
         Ok(true)
     }
 
-    /// Emits the first line alone as a broken record and gives the rest back.
-    fn finish_broken(&mut self, rec: &mut RawRecord, mut lines: Vec<Vec<u8>>) -> bool {
-        let rest = lines.split_off(1);
-        for line in rest.into_iter().rev() {
-            self.pending.push_front(line);
+    /// Keeps the first line as a broken record and gives the others back, in order.
+    fn finish_broken(&mut self, rec: &mut RawRecord, starts: &[usize]) -> bool {
+        for (i, &start) in starts.iter().enumerate().skip(1).rev() {
+            let end = starts.get(i + 1).map_or(rec.text.len(), |next| next - 1);
+            self.pending.push_front(rec.text[start..end].to_vec());
         }
-        rec.text = lines.pop().unwrap_or_default();
+        rec.text.truncate(starts.get(1).map_or(rec.text.len(), |s| s - 1));
         rec.broken_quotes = true;
         self.next_line += 1;
         true
     }
 
-    /// The next physical line without its terminator (`\n`, or `\r\n` when it ends so).
-    fn next_line_bytes(&mut self) -> io::Result<Option<Vec<u8>>> {
+    /// Appends the next physical line to `buf` without its terminator (`\n`, or `\r\n`);
+    /// false at the end of the input.
+    fn append_line(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
         if let Some(line) = self.pending.pop_front() {
-            return Ok(Some(line));
+            buf.extend_from_slice(&line);
+            return Ok(true);
         }
-        let mut line = Vec::new();
-        if self.src.read_until(b'\n', &mut line)? == 0 {
-            return Ok(None);
+        let start = buf.len();
+        if self.src.read_until(b'\n', buf)? == 0 {
+            return Ok(false);
         }
-        if line.last() == Some(&b'\n') {
-            line.pop();
-            let cr = line.last() == Some(&b'\r');
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            let cr = buf.len() > start && buf.last() == Some(&b'\r');
             if cr {
-                line.pop();
+                buf.pop();
             }
             self.crlf.get_or_insert(cr);
         }
-        Ok(Some(line))
+        Ok(true)
     }
 }
 

@@ -255,6 +255,9 @@ impl IssueSet {
 
     /// The worst severity, if any issue is present.
     pub fn worst(self) -> Option<Severity> {
+        if self.0 == 0 {
+            return None;
+        }
         self.iter().map(Issue::severity).max()
     }
 
@@ -263,9 +266,17 @@ impl IssueSet {
         self.worst() == Some(Severity::Error)
     }
 
-    /// The issues in code order.
+    /// The issues in code order (bit order: variants are declared in code order).
     pub fn iter(self) -> impl Iterator<Item = Issue> {
-        Issue::ALL.iter().copied().filter(move |i| self.contains(*i))
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(Issue::ALL[i])
+        })
     }
 }
 
@@ -297,6 +308,9 @@ mod tests {
             );
         }
         assert!(Issue::ALL.len() <= 64, "IssueSet is a u64");
+        for (i, issue) in Issue::ALL.iter().enumerate() {
+            assert_eq!(*issue as usize, i, "ALL is in discriminant order");
+        }
     }
 
     #[test]

@@ -71,8 +71,8 @@ impl Verdict {
     }
 }
 
-/// Up to [`Digits::CAPACITY`] ASCII digits, stored inline.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Up to [`Digits::CAPACITY`] ASCII digits (or other ASCII, for canonical forms), inline.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Digits {
     buf: [u8; Digits::CAPACITY],
     len: u8,
@@ -206,27 +206,48 @@ impl Number {
     /// The canonical national form: `13912345678`, `027-87654321`, `95588`, `021-95588`.
     /// Foreign numbers are written in international form (`+852 9123 4567`).
     pub fn national(&self) -> String {
+        let mut out = String::with_capacity(16);
+        self.write_national(&mut out);
+        out
+    }
+
+    /// Appends the national form to `out` (no allocation for mainland numbers).
+    pub fn write_national(&self, out: &mut String) {
         let digits = self.digits.as_str();
         match self.kind {
-            Kind::Foreign => crate::phone::foreign::international(self).unwrap_or_else(|| digits.to_string()),
+            Kind::Foreign => out.push_str(&crate::phone::foreign::international(self).unwrap_or_default()),
             _ if self.area_len > 0 => {
                 let (area, local) = digits.split_at(usize::from(self.area_len));
-                format!("{area}-{local}")
+                out.push_str(area);
+                out.push('-');
+                out.push_str(local);
             }
-            _ => digits.to_string(),
+            _ => out.push_str(digits),
         }
     }
 
     /// The E.164 form (`+8613912345678`), only for structurally complete numbers.
     pub fn e164(&self) -> Option<String> {
+        let mut out = String::with_capacity(16);
+        self.write_e164(&mut out).then_some(out)
+    }
+
+    /// Appends the E.164 form to `out`; false (and nothing appended) when the number is not
+    /// structurally complete.
+    pub fn write_e164(&self, out: &mut String) -> bool {
         if !self.complete {
-            return None;
+            return false;
         }
         let national = self.digits.as_str();
-        Some(match self.detail {
-            Detail::Foreign(cc) => format!("+{cc}{national}"),
-            _ => format!("+86{}", national.strip_prefix('0').unwrap_or(national)),
-        })
+        out.push('+');
+        if let Detail::Foreign(cc) = self.detail {
+            out.push_str(itoa::Buffer::new().format(cc));
+            out.push_str(national);
+        } else {
+            out.push_str("86");
+            out.push_str(national.strip_prefix('0').unwrap_or(national));
+        }
+        true
     }
 
     /// The national form with the extension, as written into a cleaned file:

@@ -8,6 +8,9 @@ use serde::Serialize;
 use super::AtomicFile;
 use crate::audit::Outcome;
 use crate::audit::summary::{CustomerCounts, VerdictCounts};
+use crate::history::History;
+use crate::history::outcome::Class;
+use crate::history::policy::{self, Status};
 
 #[derive(Serialize)]
 struct SummaryJson<'a> {
@@ -20,6 +23,10 @@ struct SummaryJson<'a> {
     status: BTreeMap<&'static str, u64>,
     customers: CustomersJson,
     duplicates: DuplicatesJson,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calls: Option<CallsJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compliance: Option<ComplianceJson>,
     removed: u64,
     checks: &'a [crate::audit::checks::CheckResult],
     result: ResultJson,
@@ -85,6 +92,33 @@ struct DuplicatesJson {
 }
 
 #[derive(Serialize)]
+struct CallsJson {
+    logs: Vec<LogJson>,
+    as_of: String,
+    attempts: u64,
+    matched: u64,
+    unmatched: u64,
+    orphan_numbers: u64,
+    bad_lines: u64,
+    by_class: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Serialize)]
+struct LogJson {
+    path: String,
+    format: &'static str,
+}
+
+#[derive(Serialize)]
+struct ComplianceJson {
+    window: String,
+    daily_unanswered_cap: u16,
+    window_violations: u64,
+    daily_cap_violations: u64,
+    counter_bytes: usize,
+}
+
+#[derive(Serialize)]
 struct ResultJson {
     status: &'static str,
     exit_code: u8,
@@ -139,16 +173,18 @@ pub fn write(o: &Outcome<'_>) -> anyhow::Result<()> {
             by_column,
         },
         cells: CellsJson { empty: s.empty_cells },
-        status: BTreeMap::new(),
+        status: statuses(o, &s.statuses),
         customers: CustomersJson {
             counts: s.customers.clone(),
-            status: BTreeMap::new(),
+            status: statuses(o, &s.customers.statuses),
         },
         duplicates: DuplicatesJson {
             threshold: o.cfg.shared_threshold,
             shared_numbers: s.shared_numbers,
             max_customers: o.shared.first().map_or(0, |x| x.customers),
         },
+        calls: o.history.map(calls),
+        compliance: o.history.map(compliance),
         removed: s.removed,
         checks: o.checks,
         result: ResultJson {
@@ -164,4 +200,50 @@ pub fn write(o: &Outcome<'_>) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut file, &json)?;
     file.write_all(b"\n")?;
     file.commit()
+}
+
+/// Counts by status name (empty without a history).
+fn statuses(o: &Outcome<'_>, counts: &[u64; 6]) -> BTreeMap<&'static str, u64> {
+    if o.history.is_none() {
+        return BTreeMap::new();
+    }
+    Status::ALL
+        .iter()
+        .map(|st| (st.as_str(), counts[*st as usize]))
+        .collect()
+}
+
+fn calls(h: &History) -> CallsJson {
+    CallsJson {
+        logs: h
+            .logs
+            .iter()
+            .map(|(p, f)| LogJson {
+                path: p.clone(),
+                format: f.as_str(),
+            })
+            .collect(),
+        as_of: policy::format_minutes(h.as_of),
+        attempts: h.calls.attempts,
+        matched: h.calls.matched,
+        unmatched: h.calls.unmatched,
+        orphan_numbers: h.orphans,
+        bad_lines: h.calls.bad_lines,
+        by_class: Class::ALL
+            .iter()
+            .map(|c| (c.as_str(), h.calls.by_class[*c as usize]))
+            .collect(),
+    }
+}
+
+fn compliance(h: &History) -> ComplianceJson {
+    let count = |rule: &str| h.violations.iter().filter(|v| v.rule == rule).count() as u64;
+    let (start, end) = h.policy.window;
+    ComplianceJson {
+        window: format!("{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60),
+        daily_unanswered_cap: h.policy.daily_unanswered,
+        window_violations: count("window"),
+        daily_cap_violations: count("daily_cap"),
+        counter_bytes: h.compliance_bytes,
+    }
 }

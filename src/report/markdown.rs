@@ -9,6 +9,7 @@ use std::path::Path;
 use super::AtomicFile;
 use crate::audit::Outcome;
 use crate::audit::summary::severity_of;
+use crate::history::policy::{self, Status};
 use crate::phone::{Issue, Lang};
 
 /// Renders the report.
@@ -16,6 +17,7 @@ pub fn render(o: &Outcome<'_>) -> String {
     let mut md = String::new();
     let lang = o.cfg.lang;
     header(&mut md, o, lang);
+    customer_headline(&mut md, o, lang);
     headline(&mut md, o, lang);
     issues(&mut md, o, lang);
     columns(&mut md, o, lang);
@@ -92,6 +94,69 @@ fn header(md: &mut String, o: &Outcome<'_>, lang: Lang) {
             ),
         );
     }
+}
+
+/// With a call history, the report leads with the customers: how many were reached, powered
+/// off, never answered, or had only empty numbers, as a collection team tallies it.
+fn customer_headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+    let Some(h) = o.history else { return };
+    let c = &o.summary.customers;
+    let _ = writeln!(
+        md,
+        "## {}\n\n{} {} ({} {}, {} {}).\n",
+        t(lang, "Customers by call outcome", "客户联系结果"),
+        h.calls.attempts,
+        t(lang, "attempts", "次呼叫"),
+        t(lang, "as of", "截至"),
+        policy::format_minutes(h.as_of),
+        h.calls.matched,
+        t(lang, "matched a contact", "条与联系人匹配"),
+    );
+    let _ = writeln!(
+        md,
+        "| {} | {} | {} |\n|---|---:|---:|",
+        t(lang, "status", "结果"),
+        t(lang, "customers", "客户"),
+        t(lang, "share", "占比")
+    );
+    let labels: [(Status, &str, &str); 6] = [
+        (
+            Status::Reached,
+            "reached (in person or direct family)",
+            "已联系上（本人或直系亲属）",
+        ),
+        (Status::PoweredOff, "powered off or suspended", "关机或停机"),
+        (Status::NoAnswer, "no answer", "无人接听"),
+        (Status::Empty, "empty or wrong numbers only", "仅有空号或错误号码"),
+        (Status::Unknown, "only technical failures", "仅有技术性失败"),
+        (Status::NeverCalled, "never called", "从未拨打"),
+    ];
+    for (status, en, zh) in labels {
+        let n = c.statuses[status as usize];
+        if n > 0
+            || matches!(
+                status,
+                Status::Reached | Status::PoweredOff | Status::NoAnswer | Status::Empty
+            )
+        {
+            let _ = writeln!(md, "| {} | {n} | {} |", t(lang, en, zh), share(n, c.total));
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n{}: {} ({}). {}: {}, {}: {}. prune.csv, orphans.csv, compliance.csv.\n",
+        t(lang, "Lost contact (失联)", "失联客户"),
+        c.lost_contact,
+        share(c.lost_contact, c.total),
+        t(lang, "Calls outside the allowed window", "非允许时段呼叫"),
+        h.violations.iter().filter(|v| v.rule == "window").count(),
+        t(
+            lang,
+            "numbers over the daily unanswered cap",
+            "超过每日未接通上限的号码"
+        ),
+        h.violations.iter().filter(|v| v.rule == "daily_cap").count(),
+    );
 }
 
 fn headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {

@@ -24,8 +24,11 @@ pub use table::RuleError;
 
 use table::Errors;
 
+use crate::history::outcome::OutcomeRules;
+use crate::history::policy::Policy;
+
 /// The files of a rules set, by their path inside the rules directory.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 13] = [
     "VERSION",
     "cn/mobile-blocks.csv",
     "cn/area-codes.csv",
@@ -36,10 +39,13 @@ pub const FILES: [&str; 10] = [
     "cn/mobile-regions.csv",
     "placeholders.txt",
     "placeholder-numbers.txt",
+    "outcomes.toml",
+    "policy.toml",
+    "cn/holidays.csv",
 ];
 
 /// The rules set compiled into the binary.
-const EMBEDDED: [&str; 10] = [
+const EMBEDDED: [&str; 13] = [
     include_str!("../../rules/VERSION"),
     include_str!("../../rules/cn/mobile-blocks.csv"),
     include_str!("../../rules/cn/area-codes.csv"),
@@ -50,6 +56,9 @@ const EMBEDDED: [&str; 10] = [
     include_str!("../../rules/cn/mobile-regions.csv"),
     include_str!("../../rules/placeholders.txt"),
     include_str!("../../rules/placeholder-numbers.txt"),
+    include_str!("../../rules/outcomes.toml"),
+    include_str!("../../rules/policy.toml"),
+    include_str!("../../rules/cn/holidays.csv"),
 ];
 
 /// Every table the number engine consults, parsed and indexed.
@@ -73,6 +82,10 @@ pub struct RuleSet {
     pub placeholders: HashSet<String>,
     /// The longest placeholder, in bytes: longer cells need no look-up.
     pub placeholder_len: usize,
+    /// Call outcome mapping (outcomes.toml).
+    pub outcomes: OutcomeRules,
+    /// Call-history policy and calendar (policy.toml, cn/holidays.csv).
+    pub policy: Policy,
     /// Digit strings known to be dummies (`13800138000` ...): a short list, compared in turn.
     pub placeholder_numbers: Vec<String>,
 }
@@ -112,9 +125,9 @@ impl RuleSet {
         Ok(Self::from_texts(&refs, "check").err().unwrap_or_default())
     }
 
-    /// Parses the ten texts, in the order of [`FILES`].
+    /// Parses the texts, in the order of [`FILES`].
     fn from_texts(texts: &[&str], origin: &str) -> Result<RuleSet, Vec<RuleError>> {
-        let mut e: [Vec<RuleError>; 10] = Default::default();
+        let mut e: [Vec<RuleError>; 12] = Default::default();
         let [
             e_version,
             e_mobile,
@@ -126,6 +139,8 @@ impl RuleSet {
             e_region,
             e_ph,
             e_phn,
+            e_out,
+            e_pol,
         ] = &mut e;
         let version = parse_version(texts[0], &mut Errors::new(FILES[0], e_version));
         let mobile = MobileTable::parse(texts[1], &mut Errors::new(FILES[1], e_mobile));
@@ -152,11 +167,25 @@ impl RuleSet {
         .into_iter()
         .collect();
         placeholder_numbers.sort();
+        let outcomes = OutcomeRules::parse(texts[10]).map_err(|list| {
+            let mut errors = Errors::new(FILES[10], e_out);
+            for (line, message) in list {
+                errors.push(line, message);
+            }
+        });
+        let policy = Policy::parse(texts[11], texts[12]).map_err(|err| {
+            Errors::new(FILES[11], e_pol).push(0, format!("{err:#}"));
+        });
         let errors: Vec<RuleError> = e.into_iter().flatten().collect();
+        let (Ok(outcomes), Ok(policy)) = (outcomes, policy) else {
+            return Err(errors);
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(RuleSet {
+            outcomes,
+            policy,
             version,
             origin: origin.to_string(),
             mobile,

@@ -21,7 +21,13 @@ pub struct MobileRegions {
     cities: Vec<City>,
     /// `(first, last, city index)` over 7-digit prefixes, sorted and disjoint.
     ranges: Vec<(u32, u32, u16)>,
+    /// The same, expanded: `index[prefix - 1_000_000]` is the city of a 7-digit prefix, or
+    /// [`NONE`]. 2 MB that turn a binary search with cache misses into one load.
+    index: Vec<u16>,
 }
+
+const NONE: u16 = u16::MAX;
+const FIRST: u32 = 1_000_000;
 
 impl MobileRegions {
     /// Parses `cn/cities.csv` and `cn/mobile-regions.csv`.
@@ -48,7 +54,11 @@ impl MobileRegions {
             });
         }
         let ranges = parse_ranges(ranges_text, &ids, range_errors);
-        MobileRegions { cities, ranges }
+        let mut index = vec![NONE; 1_000_000];
+        for &(first, last, city) in &ranges {
+            index[(first - FIRST) as usize..=(last - FIRST) as usize].fill(city);
+        }
+        MobileRegions { cities, ranges, index }
     }
 
     /// The home city of the block an 11-digit mobile belongs to.
@@ -57,8 +67,8 @@ impl MobileRegions {
             .get(..7)?
             .iter()
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-        let i = self.ranges.partition_point(|r| r.1 < key);
-        self.ranges.get(i).filter(|r| r.0 <= key).map(|r| r.2)
+        let city = *self.index.get(key.checked_sub(FIRST)? as usize)?;
+        (city != NONE).then_some(city)
     }
 
     /// The city with `id`.

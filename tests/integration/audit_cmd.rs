@@ -269,7 +269,14 @@ fn cleaned_plus_removed_reconstruct_every_phone_value() {
     assert_exit(&audit(&wd, "c.csv", &[]), 0);
     let rules = RuleSet::embedded();
     let engine = Engine::new(&rules);
-    let canon = |cell: &str| -> Vec<String> { engine.check(cell).numbers.iter().map(|n| n.cleaned()).collect() };
+    let canon = |cell: &str| -> Vec<String> {
+        engine
+            .check(cell)
+            .numbers
+            .iter()
+            .map(contact_audit::phone::Number::cleaned)
+            .collect()
+    };
     let original = contact_audit::input::dialect::split_fields;
     let cleaned = text(&wd.read("out/cleaned.csv"));
     let removed = text(&wd.read("out/removed.csv"));

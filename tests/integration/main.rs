@@ -5,10 +5,12 @@
 //!   library;
 //! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
+//! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`.
 
 mod audit_cmd;
 mod cases;
 mod check_cmd;
 mod harness;
+mod history_cmd;
 mod rules_cmd;

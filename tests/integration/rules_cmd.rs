@@ -2,7 +2,7 @@
 
 use crate::harness::{Workdir, assert_exit, stdout};
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 13] = [
     "VERSION",
     "cn/mobile-blocks.csv",
     "cn/area-codes.csv",
@@ -13,6 +13,9 @@ const FILES: [&str; 10] = [
     "cn/mobile-regions.csv",
     "placeholders.txt",
     "placeholder-numbers.txt",
+    "outcomes.toml",
+    "policy.toml",
+    "cn/holidays.csv",
 ];
 
 /// Copies the repository's rules into the work dir.

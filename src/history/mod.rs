@@ -1,0 +1,331 @@
+//! Call history: attempt logs (CRM exports, Asterisk and FreeSWITCH CDRs) folded into one
+//! compact state per dialled number, and the policy that turns a state into a status and an
+//! action.
+//!
+//! - `logs`: log formats, detection, columns, times;
+//! - `outcome`: the evidence of one attempt to a fine class (rules/outcomes.toml);
+//! - `state`: the per-number state (48 bytes, mergeable);
+//! - `policy`: thresholds, calendar and slots (rules/policy.toml, rules/cn/holidays.csv).
+//!
+//! Attempts are joined to contacts on the normalised number (the engine's national digits),
+//! for invalid numbers too, so `+8627...`, `027-...` and bare digits meet.
+
+pub mod logs;
+pub mod outcome;
+pub mod policy;
+pub mod state;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use rayon::prelude::*;
+
+use crate::phone::{Detail, Engine, Number};
+use logs::{Attempt, HistoryColumns, LogFormat, LogReader};
+use outcome::{Class, Evidence, OutcomeRules, Source};
+use policy::{EPOCH, Policy};
+use state::{DAY, Minutes, NumberState};
+
+/// Attempts classified per parallel batch.
+const BATCH: usize = 65_536;
+/// Unreadable log lines listed by line number in the report (all are counted).
+const LISTED_BAD_LINES: usize = 20;
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct HistoryOptions {
+    /// The logs (`--history`, repeatable).
+    pub paths: Vec<PathBuf>,
+    /// `--history-format`: overrides detection.
+    pub format: Option<LogFormat>,
+    /// `--history-columns`: overrides column detection of generic logs.
+    pub columns: HistoryColumns,
+    /// `--timezone`: the zone local log times are in, and the zone of slots and the window.
+    pub tz: TimeZone,
+    /// `--as-of`: "now" for the policy; default the newest attempt.
+    pub as_of: Option<Minutes>,
+}
+
+/// One compliance violation found in the history.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    /// The local time (window) or day start (cap).
+    pub at: Minutes,
+    /// The number's key.
+    pub key: u64,
+    /// `window` or `daily_cap`.
+    pub rule: &'static str,
+    /// The log (index into the paths) and line, for a window violation.
+    pub place: Option<(usize, u64)>,
+    /// Unanswered attempts that day, for a cap violation.
+    pub count: u16,
+}
+
+/// Counts over all attempts.
+#[derive(Debug, Clone, Default)]
+pub struct Calls {
+    /// Attempts read.
+    pub attempts: u64,
+    /// Attempts whose number matched a contact (filled after the contacts stream).
+    pub matched: u64,
+    /// Attempts whose number matched no contact.
+    pub unmatched: u64,
+    /// Attempts per fine class, indexed by `Class as usize`.
+    pub by_class: [u64; 13],
+    /// Log lines that could not be read (counted, not fatal).
+    pub bad_lines: u64,
+    /// The first unreadable lines: `log:line: message`.
+    pub bad_examples: Vec<String>,
+}
+
+/// The folded history.
+#[derive(Debug)]
+pub struct History {
+    /// One state per dialled number.
+    pub states: HashMap<u64, NumberState>,
+    /// "Now" for the policy.
+    pub as_of: Minutes,
+    /// The policy.
+    pub policy: Policy,
+    /// Counts.
+    pub calls: Calls,
+    /// Window and daily-cap violations, sorted by time.
+    pub violations: Vec<Violation>,
+    /// The logs read, with the format each was read as.
+    pub logs: Vec<(String, LogFormat)>,
+    /// Bytes the per-number-per-day compliance counters took at their peak (for BENCHMARKS).
+    pub compliance_bytes: usize,
+    /// Dialled numbers that match no contact (filled after the contacts stream).
+    pub orphans: u64,
+}
+
+/// One classified attempt.
+struct Folded {
+    key: u64,
+    class: Class,
+    at: Minutes,
+    line: u64,
+}
+
+/// Reads every log and folds it.
+pub fn load(
+    opts: &HistoryOptions,
+    engine: &Engine<'_>,
+    rules: &OutcomeRules,
+    policy: Policy,
+) -> anyhow::Result<History> {
+    let mut states: HashMap<u64, NumberState> = HashMap::new();
+    let mut daily: HashMap<(u64, u16), u16> = HashMap::new();
+    let mut calls = Calls::default();
+    let mut violations = Vec::new();
+    let mut logs = Vec::new();
+    for (index, path) in opts.paths.iter().enumerate() {
+        let mut reader = LogReader::open(path, opts.format, &opts.columns, opts.tz.clone())?;
+        let source = match reader.format() {
+            LogFormat::Asterisk => Source::Asterisk,
+            LogFormat::FreeSwitch => Source::FreeSwitch,
+            LogFormat::Generic => Source::Generic,
+        };
+        logs.push((path.display().to_string(), reader.format()));
+        loop {
+            let batch = read_batch(&mut reader, &mut calls, &path.display().to_string());
+            if batch.is_empty() {
+                break;
+            }
+            let folded: Vec<Folded> = batch
+                .par_iter()
+                .map(|a| classify(a, engine, rules, source, &opts.tz))
+                .collect();
+            for f in folded {
+                fold(&f, index, &policy, &mut states, &mut daily, &mut calls, &mut violations);
+            }
+        }
+    }
+    let compliance_bytes = daily.capacity() * (std::mem::size_of::<((u64, u16), u16)>() + 1);
+    for (&(key, day), &count) in &daily {
+        if count > policy.daily_unanswered {
+            violations.push(Violation {
+                at: u32::from(day) * DAY,
+                key,
+                rule: "daily_cap",
+                place: None,
+                count,
+            });
+        }
+    }
+    violations.sort();
+    let newest = states.values().map(|s| s.last_attempt).max().unwrap_or(0);
+    Ok(History {
+        states,
+        as_of: opts.as_of.unwrap_or(newest),
+        policy,
+        calls,
+        violations,
+        logs,
+        compliance_bytes,
+        orphans: 0,
+    })
+}
+
+fn read_batch(reader: &mut LogReader, calls: &mut Calls, display: &str) -> Vec<Attempt> {
+    let mut batch = Vec::with_capacity(BATCH);
+    for item in reader.by_ref() {
+        match item {
+            Ok(a) => batch.push(a),
+            Err((line, message)) => {
+                calls.bad_lines += 1;
+                if calls.bad_examples.len() < LISTED_BAD_LINES {
+                    calls.bad_examples.push(format!("{display}:{line}: {message}"));
+                }
+            }
+        }
+        if batch.len() == BATCH {
+            break;
+        }
+    }
+    batch
+}
+
+fn classify(a: &Attempt, engine: &Engine<'_>, rules: &OutcomeRules, source: Source, tz: &TimeZone) -> Folded {
+    let cell = engine.check(&a.number);
+    let key = cell.numbers.first().map_or(0, key);
+    let evidence = Evidence {
+        source,
+        outcome: &a.outcome,
+        notes: &a.notes,
+        talk_seconds: a.talk_seconds,
+    };
+    Folded {
+        key,
+        class: rules.classify(&evidence),
+        at: minutes(a.time, tz),
+        line: a.line,
+    }
+}
+
+fn fold(
+    f: &Folded,
+    log: usize,
+    policy: &Policy,
+    states: &mut HashMap<u64, NumberState>,
+    daily: &mut HashMap<(u64, u16), u16>,
+    calls: &mut Calls,
+    violations: &mut Vec<Violation>,
+) {
+    calls.attempts += 1;
+    calls.by_class[f.class as usize] += 1;
+    if f.key == 0 {
+        return;
+    }
+    states
+        .entry(f.key)
+        .or_default()
+        .add(f.class, f.at, policy.slot_of(f.at));
+    if f.class != Class::Technical && policy.outside_window(f.at) {
+        violations.push(Violation {
+            at: f.at,
+            key: f.key,
+            rule: "window",
+            place: Some((log, f.line)),
+            count: 0,
+        });
+    }
+    if f.class.four() != outcome::Four::Reached && f.class.counts_against_number() {
+        *daily.entry((f.key, state::day_of(f.at))).or_default() += 1;
+    }
+}
+
+/// Local minutes since 2000-01-01 of `ts` in `tz`.
+pub fn minutes(ts: Timestamp, tz: &TimeZone) -> Minutes {
+    let dt = tz.to_datetime(ts);
+    let days = (dt.date() - EPOCH).get_days().max(0);
+    let m = i64::from(days) * i64::from(DAY) + i64::from(dt.hour()) * 60 + i64::from(dt.minute());
+    u32::try_from(m).unwrap_or(0)
+}
+
+/// The join key of a number: its national digits (for foreign numbers, country code and
+/// digits) packed into a `u64` when they fit, so that orphans can be printed back; longer
+/// digit strings are hashed, with the top bit set. Never 0.
+pub fn key(n: &Number) -> u64 {
+    let digits = n.digits.as_bytes();
+    if let Detail::Foreign(cc) = n.detail {
+        return hashed(format!("+{cc}{}", n.digits.as_str()).as_bytes());
+    }
+    let zeros = digits.iter().take_while(|d| **d == b'0').count();
+    if digits.is_empty() || digits.len() > 17 || zeros > 3 {
+        return hashed(digits);
+    }
+    let value = digits.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
+    ((value << 2) | zeros as u64) + 1
+}
+
+/// The digits a packed key stands for (None for hashed keys).
+pub fn key_digits(key: u64) -> Option<String> {
+    if key & (1 << 63) != 0 || key == 0 {
+        return None;
+    }
+    let k = key - 1;
+    let zeros = (k & 3) as usize;
+    let value = k >> 2;
+    Some(format!(
+        "{}{}",
+        "0".repeat(zeros),
+        if value == 0 { String::new() } else { value.to_string() }
+    ))
+}
+
+fn hashed(bytes: &[u8]) -> u64 {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    h | (1 << 63)
+}
+
+/// Parses `--as-of`: `YYYY-MM-DD` (end of that day) or `YYYY-MM-DD HH:MM`, local time.
+pub fn parse_as_of(text: &str) -> anyhow::Result<Minutes> {
+    let text = text.trim();
+    let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "23:59"));
+    let date: jiff::civil::Date = date.parse().map_err(|e| anyhow::anyhow!("--as-of `{text}`: {e}"))?;
+    let (h, m) = time
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.get(..2).unwrap_or(m).parse::<u32>().ok()?)))
+        .filter(|(h, m)| *h < 24 && *m < 60)
+        .ok_or_else(|| anyhow::anyhow!("--as-of `{text}`: use YYYY-MM-DD or YYYY-MM-DD HH:MM"))?;
+    let days =
+        u32::try_from((date - EPOCH).get_days()).map_err(|_| anyhow::anyhow!("--as-of `{text}` is before 2000"))?;
+    Ok(days * DAY + h * 60 + m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn keys_join_every_spelling_and_print_back() {
+        let rules = RuleSet::embedded();
+        let engine = Engine::new(&rules);
+        let k = |s: &str| key(&engine.check(s).numbers[0]);
+        assert_eq!(k("+8627-87654321"), k("027-87654321"));
+        assert_eq!(k("02787654321"), k("(027)8765 4321"));
+        assert_eq!(k("+8613971234567"), k("13971234567"));
+        assert_eq!(
+            k("027-1234567"),
+            k("0271234567"),
+            "invalid numbers join on their digits"
+        );
+        assert_ne!(k("027-87654321"), k("87654321"));
+        assert_eq!(key_digits(k("027-87654321")).as_deref(), Some("02787654321"));
+        assert_eq!(key_digits(k("13971234567")).as_deref(), Some("13971234567"));
+        assert_eq!(key_digits(k("+852 9123 4567")), None);
+    }
+
+    #[test]
+    fn as_of_parses_dates_and_times() {
+        assert_eq!(parse_as_of("2000-01-02").unwrap(), DAY + 23 * 60 + 59);
+        assert_eq!(parse_as_of("2000-01-01 08:30").unwrap(), 8 * 60 + 30);
+        assert!(parse_as_of("yesterday").is_err());
+    }
+}

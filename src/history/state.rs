@@ -1,0 +1,234 @@
+//! One compact, mergeable state per dialled number: what the policy needs, folded from any
+//! number of attempts without keeping any of them. Counts add, first times take the minimum,
+//! last times the maximum and slot sets the union, so per-thread states merge in any order
+//! into the same result.
+//!
+//! Times are local minutes since 2000-01-01 00:00 (`u32`, good for 8,000 years); days are
+//! those minutes divided by 1,440. The struct is 48 bytes; with its `u64` key a map entry is
+//! 56 bytes plus the map's control byte (the budget is 64).
+
+use super::outcome::Class;
+
+/// Local minutes since 2000-01-01 00:00.
+pub type Minutes = u32;
+
+/// Minutes in a day.
+pub const DAY: u32 = 1440;
+
+/// The folded evidence of one number. `0` in a `*_last` field means never seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberState {
+    /// The newest attempt of any class.
+    pub last_attempt: Minutes,
+    /// Newest attempt per evidence group.
+    pub reached_last: Minutes,
+    /// Newest empty (空号).
+    pub empty_last: Minutes,
+    /// Newest wrong party.
+    pub wrong_last: Minutes,
+    /// Newest suspended (停机).
+    pub suspended_last: Minutes,
+    /// Newest powered off or unreachable.
+    pub powered_last: Minutes,
+    /// Newest of the no-answer family (no answer, busy, rejected, forwarded, answered unverified).
+    pub noanswer_last: Minutes,
+    /// Day of the first empty, suspended and powered-off sightings (`u16::MAX`: none).
+    pub empty_first_day: u16,
+    /// See `empty_first_day`.
+    pub suspended_first_day: u16,
+    /// See `empty_first_day`.
+    pub powered_first_day: u16,
+    /// Attempts of any class (saturating).
+    pub attempts: u16,
+    /// Attempts of the no-answer family (saturating).
+    pub noanswer: u16,
+    /// Reached attempts (saturating).
+    pub reached: u8,
+    /// Empty sightings (saturating).
+    pub empty: u8,
+    /// Suspended sightings (saturating).
+    pub suspended: u8,
+    /// Powered-off or unreachable sightings (saturating).
+    pub powered: u8,
+    /// Technical or unknown attempts (saturating).
+    pub technical: u8,
+    /// Slots (bit per policy slot) with any attempt.
+    pub slots_tried: u8,
+    /// Slots with a reached attempt.
+    pub slots_reached: u8,
+    /// Slots with a powered-off or unreachable attempt.
+    pub slots_powered: u8,
+    /// The class of the newest attempt (`Class as u8`; on a tie in time, the greater class).
+    pub last_class: u8,
+}
+
+const NO_DAY: u16 = u16::MAX;
+
+impl Default for NumberState {
+    /// The state of a number never seen.
+    fn default() -> NumberState {
+        NumberState {
+            last_attempt: 0,
+            reached_last: 0,
+            empty_last: 0,
+            wrong_last: 0,
+            suspended_last: 0,
+            powered_last: 0,
+            noanswer_last: 0,
+            empty_first_day: NO_DAY,
+            suspended_first_day: NO_DAY,
+            powered_first_day: NO_DAY,
+            attempts: 0,
+            noanswer: 0,
+            reached: 0,
+            empty: 0,
+            suspended: 0,
+            powered: 0,
+            technical: 0,
+            slots_tried: 0,
+            slots_reached: 0,
+            slots_powered: 0,
+            last_class: 0,
+        }
+    }
+}
+
+impl NumberState {
+    /// The state of a number never seen.
+    pub fn new() -> NumberState {
+        NumberState::default()
+    }
+
+    /// Folds in one attempt of `class` at `at`, in slot `slot` (a bit index, if any).
+    pub fn add(&mut self, class: Class, at: Minutes, slot: Option<u8>) {
+        let bit = slot.map_or(0, |s| 1u8 << s);
+        self.attempts = self.attempts.saturating_add(1);
+        self.take_last(at, class as u8);
+        self.slots_tried |= bit;
+        let day = day_of(at);
+        match class {
+            Class::Reached => {
+                self.reached = self.reached.saturating_add(1);
+                self.reached_last = self.reached_last.max(at);
+                self.slots_reached |= bit;
+            }
+            Class::Empty => {
+                self.empty = self.empty.saturating_add(1);
+                self.empty_last = self.empty_last.max(at);
+                self.empty_first_day = self.empty_first_day.min(day);
+            }
+            Class::WrongParty => self.wrong_last = self.wrong_last.max(at),
+            Class::Suspended => {
+                self.suspended = self.suspended.saturating_add(1);
+                self.suspended_last = self.suspended_last.max(at);
+                self.suspended_first_day = self.suspended_first_day.min(day);
+            }
+            Class::PoweredOff | Class::Unreachable => {
+                self.powered = self.powered.saturating_add(1);
+                self.powered_last = self.powered_last.max(at);
+                self.powered_first_day = self.powered_first_day.min(day);
+                self.slots_powered |= bit;
+            }
+            Class::NoAnswer | Class::Busy | Class::Rejected | Class::Forwarded | Class::AnsweredUnverified => {
+                self.noanswer = self.noanswer.saturating_add(1);
+                self.noanswer_last = self.noanswer_last.max(at);
+            }
+            Class::Technical | Class::Unknown => self.technical = self.technical.saturating_add(1),
+        }
+    }
+
+    /// Adds `o` into `self`: commutative and associative.
+    pub fn merge(&mut self, o: &NumberState) {
+        self.take_last(o.last_attempt, o.last_class);
+        self.reached_last = self.reached_last.max(o.reached_last);
+        self.empty_last = self.empty_last.max(o.empty_last);
+        self.wrong_last = self.wrong_last.max(o.wrong_last);
+        self.suspended_last = self.suspended_last.max(o.suspended_last);
+        self.powered_last = self.powered_last.max(o.powered_last);
+        self.noanswer_last = self.noanswer_last.max(o.noanswer_last);
+        self.empty_first_day = self.empty_first_day.min(o.empty_first_day);
+        self.suspended_first_day = self.suspended_first_day.min(o.suspended_first_day);
+        self.powered_first_day = self.powered_first_day.min(o.powered_first_day);
+        self.attempts = self.attempts.saturating_add(o.attempts);
+        self.noanswer = self.noanswer.saturating_add(o.noanswer);
+        self.reached = self.reached.saturating_add(o.reached);
+        self.empty = self.empty.saturating_add(o.empty);
+        self.suspended = self.suspended.saturating_add(o.suspended);
+        self.powered = self.powered.saturating_add(o.powered);
+        self.technical = self.technical.saturating_add(o.technical);
+        self.slots_tried |= o.slots_tried;
+        self.slots_reached |= o.slots_reached;
+        self.slots_powered |= o.slots_powered;
+    }
+
+    /// Keeps the class of the newest attempt; ties in time go to the greater class, so the
+    /// result does not depend on the order of folding.
+    fn take_last(&mut self, at: Minutes, class: u8) {
+        if (at, class) > (self.last_attempt, self.last_class) {
+            self.last_attempt = at;
+            self.last_class = class;
+        }
+    }
+
+    /// The class of the newest attempt.
+    pub fn last_class(&self) -> Class {
+        Class::ALL
+            .get(usize::from(self.last_class))
+            .copied()
+            .unwrap_or(Class::Unknown)
+    }
+
+    /// The newest live evidence (the number exists and rang or answered).
+    pub fn live_last(&self) -> Minutes {
+        self.reached_last.max(self.noanswer_last)
+    }
+}
+
+/// The day of a local minute.
+pub fn day_of(at: Minutes) -> u16 {
+    u16::try_from(at / DAY).unwrap_or(u16::MAX - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_the_memory_budget() {
+        assert!(
+            std::mem::size_of::<NumberState>() <= 48,
+            "{}",
+            std::mem::size_of::<NumberState>()
+        );
+        assert!(std::mem::size_of::<(u64, NumberState)>() <= 56);
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let attempts = [
+            (Class::Empty, 10 * DAY + 600, Some(0)),
+            (Class::NoAnswer, 11 * DAY + 1100, Some(1)),
+            (Class::Reached, 12 * DAY + 700, Some(2)),
+            (Class::Suspended, 3 * DAY, None),
+            (Class::PoweredOff, 20 * DAY + 900, Some(1)),
+            (Class::Technical, 21 * DAY, None),
+        ];
+        let mut all = NumberState::new();
+        for (c, t, s) in attempts {
+            all.add(c, t, s);
+        }
+        let (mut a, mut b) = (NumberState::new(), NumberState::new());
+        for (i, (c, t, s)) in attempts.into_iter().enumerate() {
+            if i % 2 == 0 { a.add(c, t, s) } else { b.add(c, t, s) }
+        }
+        let mut ab = a;
+        ab.merge(&b);
+        let mut ba = b;
+        ba.merge(&a);
+        assert_eq!(ab, all);
+        assert_eq!(ba, all);
+        assert_eq!(all.empty_first_day, 10);
+        assert_eq!(all.slots_tried, 0b111);
+        assert_eq!(all.live_last(), 12 * DAY + 700);
+    }
+}

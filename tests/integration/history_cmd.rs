@@ -1,0 +1,244 @@
+//! `audit --history`: the seed's tally on the bundled 495-customer fixture, real CDR layouts
+//! classified as call-outcomes.md says, the traps, compliance, determinism.
+
+use std::collections::BTreeMap;
+
+use crate::harness::{Workdir, assert_exit};
+
+fn repo(path: &str) -> String {
+    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `raw -> (status, fine_status, action)` from numbers.csv.
+fn statuses(wd: &Workdir, dir: &str) -> BTreeMap<String, (String, String, String)> {
+    let text = wd.read_string(&format!("{dir}/numbers.csv"));
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[5].to_string(),
+                (r[14].to_string(), r[15].to_string(), r[18].to_string()),
+            )
+        })
+        .collect()
+}
+
+/// A contact file holding the numbers the CDR fixtures dial.
+fn contacts(wd: &Workdir) {
+    let numbers = [
+        "13900139000",
+        "13700137000",
+        "13600136000",
+        "13500135000",
+        "13400134000",
+        "13300133000",
+        "13200132000",
+        "13100131000",
+        "18900189000",
+        "15800158000",
+    ];
+    let rows: Vec<String> = numbers.iter().map(|n| format!("C{n},{n}\n")).collect();
+    let text = format!("id,mobile\n{}", rows.concat());
+    wd.write("fx.csv", text);
+}
+
+#[test]
+fn the_seed_tally_comes_out_of_the_bundled_fixture() {
+    let wd = Workdir::new();
+    let contacts = repo("examples/contacts.csv");
+    let calls = repo("examples/calls.csv");
+    let out = wd.run(&["audit", &contacts, "--history", &calls, "--out", "out", "--lang", "en"]);
+    assert_exit(&out, 0);
+    let report = String::from_utf8(out.stdout).unwrap();
+    for row in [
+        "| reached (in person or direct family) | 143 | 28.9% |",
+        "| powered off or suspended | 75 | 15.2% |",
+        "| no answer | 116 | 23.4% |",
+        "| empty or wrong numbers only | 161 | 32.5% |",
+    ] {
+        assert!(report.contains(row), "{row}\n{report}");
+    }
+    assert!(
+        report.find("Customers by call outcome") < report.find("## Issues"),
+        "the report leads with customers"
+    );
+    let s: serde_json::Value = serde_json::from_str(&wd.read_string("out/summary.json")).unwrap();
+    assert_eq!(s["customers"]["status"]["reached"], 143);
+    assert_eq!(s["customers"]["status"]["empty"], 161);
+    assert_eq!(s["calls"]["attempts"], 2443);
+    assert_eq!(s["compliance"]["window_violations"], 6);
+    assert_eq!(s["compliance"]["daily_cap_violations"], 1);
+    let compliance = wd.read_string("out/compliance.csv");
+    assert!(
+        compliance.contains("daily_cap,13348818536,2026-10-10,,,8"),
+        "{compliance}"
+    );
+    let customers = wd.read_string("out/customers.csv");
+    assert!(
+        customers
+            .lines()
+            .skip(1)
+            .all(|l| l.contains(",reached,") || !l.contains(",keep")),
+        "keep only when reached"
+    );
+}
+
+#[test]
+fn asterisk_master_csv_classifies_as_the_reference_says() {
+    let wd = Workdir::new();
+    contacts(&wd);
+    let log = repo("tests/data/history/asterisk-Master.csv");
+    assert_exit(
+        &wd.run(&["audit", "fx.csv", "--history", &log, "--out", "out", "--quiet"]),
+        0,
+    );
+    let s = statuses(&wd, "out");
+    let fine = |n: &str| s[n].1.as_str();
+    assert_eq!(
+        fine("13900139000"),
+        "answered_unverified",
+        "a 1-second ANSWERED is an announcement, not reached"
+    );
+    assert_eq!(s["13900139000"].0, "no_answer");
+    assert_eq!(fine("13700137000"), "no_answer");
+    assert_eq!(fine("13600136000"), "busy");
+    assert_eq!(fine("13500135000"), "unknown", "Asterisk FAILED is never empty");
+    assert_eq!(
+        fine("13400134000"),
+        "unknown",
+        "CONGESTION is technical: it never counts against the number"
+    );
+    assert_eq!(
+        fine("13300133000"),
+        "reached",
+        "the number comes from lastdata when dst is `s`"
+    );
+    assert_eq!(fine("15800158000"), "reached");
+    assert_eq!(
+        s["18900189000"].0, "no_answer",
+        "a SIP URI in lastdata is joined on its number"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&wd.read_string("out/summary.json")).unwrap();
+    assert_eq!(summary["calls"]["logs"][0]["format"], "asterisk");
+}
+
+#[test]
+fn freeswitch_cdr_csv_classifies_as_the_reference_says() {
+    let wd = Workdir::new();
+    contacts(&wd);
+    let log = repo("tests/data/history/freeswitch-Master.csv");
+    assert_exit(
+        &wd.run(&["audit", "fx.csv", "--history", &log, "--out", "out", "--quiet"]),
+        0,
+    );
+    let s = statuses(&wd, "out");
+    assert_eq!(s["13900139000"].1, "no_answer");
+    assert_eq!(s["13700137000"].1, "busy");
+    assert_eq!(
+        s["13600136000"],
+        ("empty".into(), "empty_unconfirmed".into(), "verify".into()),
+        "one 空号 is verified, not pruned"
+    );
+    assert_eq!(s["13500135000"].0, "powered_off");
+    assert_eq!(s["13400134000"].1, "rejected");
+    assert_eq!(s["13300133000"].0, "unknown", "NORMAL_TEMPORARY_FAILURE is technical");
+    assert_eq!(
+        s["13200132000"].1, "answered_unverified",
+        "NORMAL_CLEARING after 2 s is not reached"
+    );
+    assert_eq!(s["13100131000"].0, "never_called");
+}
+
+#[test]
+fn notes_outrank_codes_and_empty_needs_two_days() {
+    let wd = Workdir::new();
+    wd.write(
+        "c.csv",
+        "客户编号,手机\nK1,13971234567\nK2,18627001234\nK3,15972345678\n",
+    );
+    wd.write(
+        "calls.csv",
+        "被叫号码,呼叫时间,呼叫结果,通话时长,备注\n\
+         +8613971234567,2026-10-08 10:00:00,NO ANSWER,0,提示音：您拨打的电话已关机\n\
+         18627001234,2026-10-08 10:00:00,空号,0,\n\
+         18627001234,2026-10-09 10:00:00,空号,0,\n\
+         159-7234-5678,2026-10-08 10:00:00,空号,0,\n\
+         159 7234 5678,2026-10-08 15:00:00,号码不存在,0,\n",
+    );
+    assert_exit(
+        &wd.run(&["audit", "c.csv", "--history", "calls.csv", "--out", "out", "--quiet"]),
+        0,
+    );
+    let s = statuses(&wd, "out");
+    assert_eq!(s["13971234567"].1, "powered_off", "the announcement outranks NO ANSWER");
+    assert_eq!(s["18627001234"], ("empty".into(), "empty".into(), "prune".into()));
+    assert_eq!(
+        s["15972345678"].2, "verify",
+        "two sightings on one day do not confirm empty"
+    );
+    let prune = wd.read_string("out/prune.csv");
+    assert!(
+        prune.contains("18627001234") && !prune.contains("15972345678"),
+        "{prune}"
+    );
+}
+
+#[test]
+fn history_outputs_are_identical_for_any_thread_count_and_as_of_is_honoured() {
+    let wd = Workdir::new();
+    let contacts = repo("examples/contacts.csv");
+    let calls = repo("examples/calls.csv");
+    for threads in ["1", "3"] {
+        let out = wd.run(&[
+            "audit",
+            &contacts,
+            "--history",
+            &calls,
+            "--out",
+            threads,
+            "--quiet",
+            "-j",
+            threads,
+        ]);
+        assert_exit(&out, 0);
+    }
+    for name in [
+        "numbers.csv",
+        "customers.csv",
+        "prune.csv",
+        "orphans.csv",
+        "compliance.csv",
+        "summary.json",
+    ] {
+        assert!(
+            wd.read(&format!("1/{name}")) == wd.read(&format!("3/{name}")),
+            "{name} differs"
+        );
+    }
+    let out = wd.run(&[
+        "audit",
+        &contacts,
+        "--history",
+        &calls,
+        "--out",
+        "late",
+        "--quiet",
+        "--as-of",
+        "2027-03-01",
+    ]);
+    assert_exit(&out, 0);
+    let s: serde_json::Value = serde_json::from_str(&wd.read_string("late/summary.json")).unwrap();
+    assert_eq!(s["calls"]["as_of"], "2027-03-01 23:59");
+    let customers = wd.read_string("late/customers.csv");
+    assert!(customers.contains(" 2027-03-0"), "retries are suggested after --as-of");
+    assert_exit(
+        &wd.run(&["audit", &contacts, "--history", &calls, "--out", "x", "--as-of", "soon"]),
+        2,
+    );
+    assert_exit(
+        &wd.run(&["audit", &contacts, "--history", "missing.csv", "--out", "x"]),
+        3,
+    );
+}
