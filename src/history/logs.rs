@@ -237,18 +237,62 @@ impl LogReader {
         }
     }
 
+    /// Reads up to `max` non-blank raw records into `batch` (cleared first), so that they can
+    /// be parsed on several threads with [`LogReader::parse`]. Reading is the only serial part.
+    pub fn read_raw(&mut self, batch: &mut Vec<RawRecord>, max: usize) -> std::io::Result<()> {
+        batch.clear();
+        while batch.len() < max && !self.done {
+            let mut rec = RawRecord::default();
+            match self.records.read(&mut rec) {
+                Ok(true) if is_blank(&rec.text) => {}
+                Ok(true) => batch.push(rec),
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A parser for this log's records, to share with worker threads (the reader itself holds
+    /// the input stream and stays on one thread).
+    pub fn parser(&self) -> LogParser {
+        LogParser {
+            layout: self.layout.clone(),
+            delimiter: self.delimiter,
+            tz: self.tz.clone(),
+        }
+    }
+
     /// Reads the current record's fields into an attempt.
     fn parse_record(&mut self) -> Result<Attempt, String> {
-        if self.rec.broken_quotes {
+        self.parser().parse(&self.rec)
+    }
+}
+
+/// Turns raw records of one log into attempts; `Sync`, so batches parse in parallel.
+#[derive(Debug, Clone)]
+pub struct LogParser {
+    layout: Layout,
+    delimiter: u8,
+    tz: TimeZone,
+}
+
+impl LogParser {
+    /// Reads one record's fields into an attempt (`Err` with the reason for a bad line).
+    pub fn parse(&self, rec: &RawRecord) -> Result<Attempt, String> {
+        if rec.broken_quotes {
             return Err("a quoted field never closes".to_string());
         }
-        let fields = Fields::split(&self.rec.text, self.delimiter);
+        let fields = Fields::split(&rec.text, self.delimiter);
         let raw = match &self.layout {
             Layout::Asterisk => asterisk_fields(&fields)?,
             Layout::FreeSwitch => freeswitch_fields(&fields)?,
             Layout::Generic(cols) => cols.fields(&fields)?,
         };
-        raw.into_attempt(self.rec.line, &self.tz)
+        raw.into_attempt(rec.line, &self.tz)
     }
 }
 
