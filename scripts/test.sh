@@ -16,5 +16,5 @@ echo "== rules check and the README's run command on the bundled examples"
 cargo run --locked --quiet -- rules check
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-cargo run --locked --quiet -- audit examples/contacts.csv --out "$out" --quiet --exit-zero
+cargo run --locked --quiet -- audit examples/contacts.csv --history examples/calls.csv --out "$out" --quiet --exit-zero
 test -s "$out/summary.json"

@@ -80,11 +80,97 @@ pub struct Calls {
     pub bad_examples: Vec<String>,
 }
 
+/// Shards of states and compliance counters. A number's shard is fixed by its key, so each
+/// worker folds its own shards without locks; lookups go to one shard.
+#[derive(Debug, Default)]
+pub struct States {
+    shards: Vec<Shard>,
+}
+
+/// One shard: the states of its numbers and their unanswered attempts per day.
+#[derive(Debug, Default)]
+struct Shard {
+    states: FxHashMap<u64, NumberState>,
+    daily: FxHashMap<(u64, u16), u16>,
+}
+
+/// Shards: more than threads, so that work spreads evenly.
+const SHARDS: usize = 16;
+
+impl States {
+    fn new() -> States {
+        States {
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+        }
+    }
+
+    fn shard_of(key: u64) -> usize {
+        // Packed digits end in their last digit: mix before taking the shard.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % SHARDS
+    }
+
+    /// The state of the number with `key`.
+    pub fn get(&self, key: &u64) -> Option<&NumberState> {
+        self.shards[Self::shard_of(*key)].states.get(key)
+    }
+
+    /// Every (key, state), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, &NumberState)> {
+        self.shards.iter().flat_map(|s| s.states.iter())
+    }
+
+    /// Distinct numbers.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.states.len()).sum()
+    }
+
+    /// True when no number was dialled.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Folds a batch: each shard, on its own thread, takes the attempts of its numbers.
+    fn fold(&mut self, batch: &[Folded]) {
+        self.shards.par_iter_mut().enumerate().for_each(|(i, shard)| {
+            for f in batch.iter().filter(|f| f.key != 0 && Self::shard_of(f.key) == i) {
+                shard.states.entry(f.key).or_default().add(f.class, f.at, f.slot);
+                if f.class.four() != outcome::Four::Reached && f.class.counts_against_number() {
+                    *shard.daily.entry((f.key, state::day_of(f.at))).or_default() += 1;
+                }
+            }
+        });
+    }
+
+    /// Bytes the per-number-per-day counters hold (their cost, for BENCHMARKS.md).
+    fn daily_bytes(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.daily.capacity() * (std::mem::size_of::<((u64, u16), u16)>() + 1))
+            .sum()
+    }
+
+    /// Frees the daily counters after the cap check; returns the days over `cap`.
+    fn take_over_cap(&mut self, cap: u16) -> Vec<(u64, u16, u16)> {
+        let mut over = Vec::new();
+        for shard in &mut self.shards {
+            over.extend(
+                shard
+                    .daily
+                    .iter()
+                    .filter(|(_, c)| **c > cap)
+                    .map(|(&(k, d), &c)| (k, d, c)),
+            );
+            shard.daily = FxHashMap::default();
+        }
+        over
+    }
+}
+
 /// The folded history.
 #[derive(Debug)]
 pub struct History {
     /// One state per dialled number.
-    pub states: FxHashMap<u64, NumberState>,
+    pub states: States,
     /// "Now" for the policy.
     pub as_of: Minutes,
     /// The policy.
@@ -120,8 +206,7 @@ pub fn load(
 ) -> anyhow::Result<History> {
     // FxHash: the keys are packed digits, not attacker-chosen, and SipHash was the largest
     // single cost of folding (measured with perf).
-    let mut states: FxHashMap<u64, NumberState> = FxHashMap::default();
-    let mut daily: FxHashMap<(u64, u16), u16> = FxHashMap::default();
+    let mut states = States::new();
     let mut calls = Calls::default();
     let mut violations = Vec::new();
     let mut logs = Vec::new();
@@ -150,28 +235,31 @@ pub fn load(
                     Ok(classify(&attempt, engine, rules, source, &opts.tz, &policy))
                 })
                 .collect();
+            let mut ok = Vec::with_capacity(folded.len());
             for f in folded {
                 match f {
-                    Ok(f) => fold(&f, index, &mut states, &mut daily, &mut calls, &mut violations),
+                    Ok(f) => {
+                        count(&f, index, &mut calls, &mut violations);
+                        ok.push(f);
+                    }
                     Err((line, message)) => bad_line(&mut calls, &display, line, &message),
                 }
             }
+            states.fold(&ok);
         }
     }
-    let compliance_bytes = daily.capacity() * (std::mem::size_of::<((u64, u16), u16)>() + 1);
-    for (&(key, day), &count) in &daily {
-        if count > policy.daily_unanswered {
-            violations.push(Violation {
-                at: u32::from(day) * DAY,
-                key,
-                rule: "daily_cap",
-                place: None,
-                count,
-            });
-        }
+    let compliance_bytes = states.daily_bytes();
+    for (key, day, count) in states.take_over_cap(policy.daily_unanswered) {
+        violations.push(Violation {
+            at: u32::from(day) * DAY,
+            key,
+            rule: "daily_cap",
+            place: None,
+            count,
+        });
     }
     violations.sort();
-    let newest = states.values().map(|s| s.last_attempt).max().unwrap_or(0);
+    let newest = states.iter().map(|(_, s)| s.last_attempt).max().unwrap_or(0);
     Ok(History {
         states,
         as_of: opts.as_of.unwrap_or(newest),
@@ -219,21 +307,11 @@ fn classify(
     }
 }
 
-fn fold(
-    f: &Folded,
-    log: usize,
-    states: &mut FxHashMap<u64, NumberState>,
-    daily: &mut FxHashMap<(u64, u16), u16>,
-    calls: &mut Calls,
-    violations: &mut Vec<Violation>,
-) {
+/// Counts an attempt and checks it against the calling window (the serial part of folding).
+fn count(f: &Folded, log: usize, calls: &mut Calls, violations: &mut Vec<Violation>) {
     calls.attempts += 1;
     calls.by_class[f.class as usize] += 1;
-    if f.key == 0 {
-        return;
-    }
-    states.entry(f.key).or_default().add(f.class, f.at, f.slot);
-    if f.class != Class::Technical && f.outside_window {
+    if f.key != 0 && f.class != Class::Technical && f.outside_window {
         violations.push(Violation {
             at: f.at,
             key: f.key,
@@ -241,9 +319,6 @@ fn fold(
             place: Some((log, f.line)),
             count: 0,
         });
-    }
-    if f.class.four() != outcome::Four::Reached && f.class.counts_against_number() {
-        *daily.entry((f.key, state::day_of(f.at))).or_default() += 1;
     }
 }
 

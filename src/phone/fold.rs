@@ -71,9 +71,24 @@ pub(crate) fn fold(cell: &str) -> Folded {
             i = fold_word(cell, i, &mut out);
             continue;
         }
-        let c = cell[i..].chars().next().unwrap_or('\u{FFFD}');
+        if b.is_ascii_digit() {
+            // The common case first: digits fold to themselves.
+            out.push(b, i, i + 1);
+            i += 1;
+            continue;
+        }
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            cell[i..].chars().next().unwrap_or('\u{FFFD}')
+        };
         let end = i + c.len_utf8();
-        if let Some(sym) = fold_two(c, cell[end..].chars().next()) {
+        let two = if matches!(c, '分' | '内' | '內') {
+            fold_two(c, cell[end..].chars().next())
+        } else {
+            None
+        };
+        if let Some(sym) = two {
             let second = cell[end..].chars().next().map_or(0, char::len_utf8);
             out.push(sym, i, end + second);
             i = end + second;

@@ -37,9 +37,9 @@ pub(crate) fn check(engine: &Engine<'_>, cell: &str) -> Cell {
     if trimmed.is_empty() {
         return Cell::without_number(Issue::Empty);
     }
-    // Placeholders are short words; most cells are longer and skip the lowercasing.
-    if trimmed.len() <= engine.rules().placeholder_len && engine.rules().placeholders.contains(&trimmed.to_lowercase())
-    {
+    // A short list compared in turn: no allocation, and most cells fail on length at once.
+    let rules = engine.rules();
+    if trimmed.len() <= rules.placeholder_len && rules.placeholders.iter().any(|p| p.eq_ignore_ascii_case(trimmed)) {
         return Cell::without_number(Issue::Placeholder);
     }
     let folded = fold(cell);

@@ -78,8 +78,8 @@ pub struct RuleSet {
     pub dial_prefixes: Vec<DialPrefix>,
     /// Mobile home cities.
     pub regions: MobileRegions,
-    /// Text placeholders, lower-cased (`无`, `n/a` ...).
-    pub placeholders: HashSet<String>,
+    /// Text placeholders, lower-cased (`无`, `n/a` ...), compared ignoring ASCII case.
+    pub placeholders: Vec<String>,
     /// The longest placeholder, in bytes: longer cells need no look-up.
     pub placeholder_len: usize,
     /// Call outcome mapping (outcomes.toml).
@@ -158,7 +158,11 @@ impl RuleSet {
             &mut Errors::new(FILES[6], e_city),
             &mut Errors::new(FILES[7], e_region),
         );
-        let placeholders = parse_list(texts[8], |s| Some(s.to_lowercase()), &mut Errors::new(FILES[8], e_ph));
+        let mut placeholders: Vec<String> =
+            parse_list(texts[8], |s| Some(s.to_lowercase()), &mut Errors::new(FILES[8], e_ph))
+                .into_iter()
+                .collect();
+        placeholders.sort();
         let mut placeholder_numbers: Vec<String> = parse_list(
             texts[9],
             |s| table::is_digits(s).then(|| s.to_string()),
