@@ -238,7 +238,7 @@ impl LogReader {
     }
 
     /// Reads up to `max` non-blank raw records into `batch` (cleared first), so that they can
-    /// be parsed on several threads with [`LogReader::parse`]. Reading is the only serial part.
+    /// be parsed on several threads with [`LogParser::parse`]. Reading is the only serial part.
     pub fn read_raw(&mut self, batch: &mut Vec<RawRecord>, max: usize) -> std::io::Result<()> {
         batch.clear();
         while batch.len() < max && !self.done {

@@ -167,12 +167,7 @@ impl Engine<'_> {
         {
             return self.mobile(d);
         }
-        if let Some((sid, _)) = find_service(&self.rules.services, d) {
-            let mut n = Number::new(Kind::Service, d).with(Issue::ServiceNumber);
-            n.detail = Detail::Service {
-                service: sid,
-                area: None,
-            };
+        if let Some(n) = self.bare_service(d) {
             return n;
         }
         if d.len() == 10 && d[1] == b'0' {
@@ -214,15 +209,21 @@ impl Engine<'_> {
         n
     }
 
+    /// `d` as a service number written without an area code, when it is one.
+    fn bare_service(&self, d: &[u8]) -> Option<Number> {
+        let (sid, _) = find_service(&self.rules.services, d)?;
+        let mut n = Number::new(Kind::Service, d).with(Issue::ServiceNumber);
+        n.detail = Detail::Service {
+            service: sid,
+            area: None,
+        };
+        Some(n)
+    }
+
     /// Digits starting 2-9: a service, a local number without area code, or a landline whose
     /// trunk 0 was lost in a numeric column.
     fn local(&self, d: &[u8]) -> Number {
-        if let Some((sid, _)) = find_service(&self.rules.services, d) {
-            let mut n = Number::new(Kind::Service, d).with(Issue::ServiceNumber);
-            n.detail = Detail::Service {
-                service: sid,
-                area: None,
-            };
+        if let Some(n) = self.bare_service(d) {
             return n;
         }
         if matches!(d.len(), 7 | 8) {

@@ -1,22 +1,8 @@
 //! `contact-audit rules check` and `--rules DIR`.
 
-use crate::harness::{Workdir, assert_exit, stdout};
+use contact_audit::rules::FILES;
 
-const FILES: [&str; 13] = [
-    "VERSION",
-    "cn/mobile-blocks.csv",
-    "cn/area-codes.csv",
-    "cn/retired-area-codes.csv",
-    "cn/service-numbers.csv",
-    "cn/dial-prefixes.csv",
-    "cn/cities.csv",
-    "cn/mobile-regions.csv",
-    "placeholders.txt",
-    "placeholder-numbers.txt",
-    "outcomes.toml",
-    "policy.toml",
-    "cn/holidays.csv",
-];
+use crate::harness::{Workdir, assert_exit, stdout};
 
 /// Copies the repository's rules into the work dir.
 fn copy_rules(wd: &Workdir) {
