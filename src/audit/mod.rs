@@ -367,7 +367,7 @@ fn write_batch(
 }
 
 /// Header of customers.csv.
-pub const CUSTOMERS_HEADER: [&str; 13] = [
+pub const CUSTOMERS_HEADER: [&str; 14] = [
     "customer_id",
     "first_line",
     "records",
@@ -380,6 +380,7 @@ pub const CUSTOMERS_HEADER: [&str; 13] = [
     "lost_contact",
     "status",
     "action",
+    "contact_status",
     "issues",
 ];
 
@@ -419,12 +420,18 @@ fn roll_up_customers(
             None => c.own_and_family() == 0,
         };
         summary.customers.lost_contact += u64::from(lost);
-        let (status, action) = match history {
+        let (status, action, contact) = match history {
             Some(h) => {
                 summary.customers.statuses[c.status() as usize] += 1;
-                (c.status().as_str().to_string(), customer_action(h, &c))
+                // Emergency contacts and third parties are counted apart from the customer.
+                let contact = Status::ALL.get(usize::from(c.contact_best)).map_or("", |s| s.as_str());
+                (
+                    c.status().as_str().to_string(),
+                    customer_action(h, &c),
+                    contact.to_string(),
+                )
             }
-            None => (String::new(), String::new()),
+            None => (String::new(), String::new(), String::new()),
         };
         summary.customers.no_valid_number += u64::from(issues.contains(crate::phone::Issue::CustomerNoValidNumber));
         summary.customers.no_landline += u64::from(issues.contains(crate::phone::Issue::CustomerNoLandline));
@@ -441,6 +448,7 @@ fn roll_up_customers(
             lost.to_string(),
             status,
             action,
+            contact,
             record::codes(issues),
         ];
         line.clear();
