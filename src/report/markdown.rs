@@ -38,6 +38,11 @@ fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 
+/// A table's header row and its alignment row (`|---|---:|`).
+fn table_header(md: &mut String, labels: &[&str], align: &str) {
+    let _ = writeln!(md, "| {} |\n{align}", labels.join(" | "));
+}
+
 /// `n` as a share of `of`, as `12.3%`.
 fn share(n: u64, of: u64) -> String {
     if of == 0 {
@@ -112,12 +117,14 @@ fn customer_headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         h.calls.matched,
         t(lang, "matched a contact", "条与联系人匹配"),
     );
-    let _ = writeln!(
+    table_header(
         md,
-        "| {} | {} | {} |\n|---|---:|---:|",
-        t(lang, "status", "结果"),
-        t(lang, "customers", "客户"),
-        t(lang, "share", "占比")
+        &[
+            t(lang, "status", "结果"),
+            t(lang, "customers", "客户"),
+            t(lang, "share", "占比"),
+        ],
+        "|---|---:|---:|",
     );
     let labels: [(Status, &str, &str); 6] = [
         (
@@ -163,12 +170,10 @@ fn headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
     let s = o.summary;
     let n = s.numbers.verdicts;
     let c = &s.customers;
-    let _ = writeln!(
+    table_header(
         md,
-        "| {} | {} | {} |\n|---|---:|---:|",
-        t(lang, "", ""),
-        t(lang, "count", "数量"),
-        t(lang, "share", "占比")
+        &[t(lang, "", ""), t(lang, "count", "数量"), t(lang, "share", "占比")],
+        "|---|---:|---:|",
     );
     let rows: [(&str, u64, u64); 10] = [
         (t(lang, "rows", "记录"), s.rows, s.rows),
@@ -176,8 +181,8 @@ fn headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         (
             t(
                 lang,
-                "customers with no valid own or family number (lost contact)",
-                "本人及家属均无有效号码的客户（失联）",
+                "lost contact (失联): no own or family number worth dialling",
+                "失联客户（本人及家属无可拨打号码）",
             ),
             c.lost_contact,
             c.total,
@@ -223,15 +228,17 @@ fn issues(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         return;
     }
     let _ = writeln!(md, "## {}\n", t(lang, "Issues", "问题"));
-    let _ = writeln!(
+    table_header(
         md,
-        "| {} | {} | {} | {} | {} | {} |\n|---|---|---:|---:|---|---|",
-        t(lang, "code", "代码"),
-        t(lang, "severity", "级别"),
-        t(lang, "count", "数量"),
-        t(lang, "share of numbers", "占号码比例"),
-        t(lang, "meaning", "含义"),
-        t(lang, "example lines", "示例行号"),
+        &[
+            t(lang, "code", "代码"),
+            t(lang, "severity", "级别"),
+            t(lang, "count", "数量"),
+            t(lang, "share of numbers", "占号码比例"),
+            t(lang, "meaning", "含义"),
+            t(lang, "example lines", "示例行号"),
+        ],
+        "|---|---|---:|---:|---|---|",
     );
     for (code, count) in list {
         let meaning = Issue::ALL
@@ -252,13 +259,18 @@ fn issues(md: &mut String, o: &Outcome<'_>, lang: Lang) {
 
 fn columns(md: &mut String, o: &Outcome<'_>, lang: Lang) {
     let _ = writeln!(md, "## {}\n", t(lang, "By column", "按列统计"));
-    let _ = writeln!(
+    table_header(
         md,
-        "| {} | {} | {} | ok | warn | invalid | {} |\n|---|---|---:|---:|---:|---:|---:|",
-        t(lang, "column", "列"),
-        t(lang, "relation", "关系"),
-        t(lang, "numbers", "号码"),
-        t(lang, "invalid share", "无效占比"),
+        &[
+            t(lang, "column", "列"),
+            t(lang, "relation", "关系"),
+            t(lang, "numbers", "号码"),
+            "ok",
+            "warn",
+            "invalid",
+            t(lang, "invalid share", "无效占比"),
+        ],
+        "|---|---|---:|---:|---:|---:|---:|",
     );
     for (col, v) in o.input.columns.phones.iter().zip(&o.summary.numbers.by_column) {
         let _ = writeln!(
@@ -298,12 +310,14 @@ fn shared(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         ),
         t(lang, "all of them are in shared.csv", "完整列表见 shared.csv")
     );
-    let _ = writeln!(
+    table_header(
         md,
-        "| {} | {} | {} |\n|---|---:|---|",
-        t(lang, "number", "号码"),
-        t(lang, "customers", "客户数"),
-        t(lang, "lines", "行号")
+        &[
+            t(lang, "number", "号码"),
+            t(lang, "customers", "客户数"),
+            t(lang, "lines", "行号"),
+        ],
+        "|---|---:|---|",
     );
     for s in o.shared.iter().take(10) {
         let number = if o.cfg.mask { mask(&s.number) } else { s.number.clone() };
@@ -318,12 +332,14 @@ fn checks(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         return;
     }
     let _ = writeln!(md, "## {}\n", t(lang, "Checks", "检查"));
-    let _ = writeln!(
+    table_header(
         md,
-        "| {} | {} | {} |\n|---|---:|---|",
-        t(lang, "rule", "规则"),
-        t(lang, "observed", "实际"),
-        t(lang, "status", "结果")
+        &[
+            t(lang, "rule", "规则"),
+            t(lang, "observed", "实际"),
+            t(lang, "status", "结果"),
+        ],
+        "|---|---:|---|",
     );
     for c in o.checks {
         let unit = if c.percent { "%" } else { "" };
