@@ -25,14 +25,54 @@ struct Group {
 
 /// Checks one cell (see [`Engine::check`]).
 pub(crate) fn check(engine: &Engine<'_>, cell: &str) -> Cell {
-    if cell.len() == 11 && cell.bytes().all(|b| b.is_ascii_digit()) {
-        let mut n = engine.classify(cell.as_bytes(), false);
-        n.raw = 0..11;
-        return Cell {
-            numbers: smallvec::smallvec![n],
-            issues: IssueSet::default(),
-        };
+    if let Some(cell) = fast(engine, cell) {
+        return cell;
     }
+    check_folded(engine, cell)
+}
+
+/// The spellings most cells use, judged without folding: 11 bare digits, `+86` and 11
+/// digits, `ddd-dddd-dddd` and `ddd dddd dddd`. The three written forms are taken only when
+/// the result is clean, the one case where the general path would return exactly the same
+/// (a test compares the two on every shape).
+fn fast(engine: &Engine<'_>, cell: &str) -> Option<Cell> {
+    let b = cell.as_bytes();
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let (n, written) = match b.len() {
+        11 if digits(b) => (engine.classify(b, false), false),
+        14 if b.starts_with(b"+86") && digits(&b[3..]) => (engine.classify(&b[1..], true), true),
+        13 if (b[3] == b'-' || b[3] == b' ')
+            && b[8] == b[3]
+            && digits(&b[..3])
+            && digits(&b[4..8])
+            && digits(&b[9..]) =>
+        {
+            let joined: [u8; 11] = std::array::from_fn(|i| {
+                b[if i < 3 {
+                    i
+                } else if i < 7 {
+                    i + 1
+                } else {
+                    i + 2
+                }]
+            });
+            (engine.classify(&joined, false), true)
+        }
+        _ => return None,
+    };
+    if written && !is_clean(&n) {
+        return None;
+    }
+    let mut n = n;
+    n.raw = 0..b.len() as u32;
+    Some(Cell {
+        numbers: smallvec::smallvec![n],
+        issues: IssueSet::default(),
+    })
+}
+
+/// The general path: fold the cell, cut it into pieces, read each piece.
+fn check_folded(engine: &Engine<'_>, cell: &str) -> Cell {
     let trimmed = cell.trim_matches(|c: char| c.is_whitespace() || is_invisible(c) || c == '\'' || c == '"');
     if trimmed.is_empty() {
         return Cell::without_number(Issue::Empty);
@@ -353,4 +393,47 @@ fn carried(issues: IssueSet) -> IssueSet {
         .iter()
         .filter(|i| matches!(i, Issue::FloatSuffix | Issue::ExcelRepaired))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use proptest::prelude::*;
+
+    fn rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(RuleSet::embedded)
+    }
+
+    proptest! {
+        /// The fast path must agree with the general path on every cell it takes.
+        #[test]
+        fn fast_path_equals_general_path(
+            prefix in "(\\+86)?",
+            d in "1[0-9]{10}|[0-9]{11}",
+            sep in "[- ]?",
+        ) {
+            let engine = Engine::new(rules());
+            let cell = if sep.is_empty() {
+                format!("{prefix}{d}")
+            } else {
+                format!("{}{sep}{}{sep}{}", &d[..3], &d[3..7], &d[7..])
+            };
+            if let Some(fast) = fast(&engine, &cell) {
+                prop_assert_eq!(fast, check_folded(&engine, &cell), "{}", cell);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_takes_the_common_spellings() {
+        let engine = Engine::new(rules());
+        for cell in ["13971234567", "+8613971234567", "139-7123-4567", "139 7123 4567"] {
+            assert!(fast(&engine, cell).is_some(), "{cell}");
+        }
+        for cell in ["154-1234-5678", "139-7123 4567", "+8527123456789", "027-87654321"] {
+            assert!(fast(&engine, cell).is_none(), "{cell}");
+        }
+    }
 }
