@@ -100,6 +100,7 @@ struct CallsJson {
     unmatched: u64,
     orphan_numbers: u64,
     bad_lines: u64,
+    bad_examples: Vec<String>,
     by_class: BTreeMap<&'static str, u64>,
 }
 
@@ -229,6 +230,7 @@ fn calls(h: &History) -> CallsJson {
         unmatched: h.calls.unmatched,
         orphan_numbers: h.orphans,
         bad_lines: h.calls.bad_lines,
+        bad_examples: h.calls.bad_examples.clone(),
         by_class: Class::ALL
             .iter()
             .map(|c| (c.as_str(), h.calls.by_class[*c as usize]))

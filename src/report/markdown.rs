@@ -164,6 +164,22 @@ fn customer_headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         ),
         h.violations.iter().filter(|v| v.rule == "daily_cap").count(),
     );
+    if h.calls.bad_lines > 0 {
+        let _ = writeln!(
+            md,
+            "{} {}:\n",
+            h.calls.bad_lines,
+            t(
+                lang,
+                "log lines could not be read and were skipped; the first",
+                "行通话记录无法读取，已跳过；前几行"
+            )
+        );
+        for example in &h.calls.bad_examples {
+            let _ = writeln!(md, "- `{example}`");
+        }
+        md.push('\n');
+    }
 }
 
 fn headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
