@@ -508,13 +508,12 @@ fn write_history_files(cfg: &AuditConfig, h: &mut History, matched: &HashSet<u64
     let mut keys: Vec<(&u64, &history::state::NumberState)> = h.states.iter().collect();
     keys.sort_by_key(|(k, _)| **k);
     let mut line = Vec::new();
-    let (mut hit, mut miss) = (0u64, 0u64);
+    let mut hit = 0u64;
     for (key, state) in keys {
         if matched.contains(key) {
             hit += u64::from(state.attempts);
             continue;
         }
-        miss += u64::from(state.attempts);
         h.orphans += 1;
         let d = h.policy.decide(Some(state), h.as_of);
         let row = [
@@ -529,7 +528,8 @@ fn write_history_files(cfg: &AuditConfig, h: &mut History, matched: &HashSet<u64
         orphans.write_line(&line)?;
     }
     h.calls.matched = hit;
-    h.calls.unmatched = miss + (h.calls.attempts - hit - miss);
+    // Unmatched: attempts on orphan numbers and attempts whose number could not be read.
+    h.calls.unmatched = h.calls.attempts - hit;
     let mut compliance = CsvFile::create(&cfg.out, "compliance.csv", enc, true, &COMPLIANCE_HEADER)?;
     for v in &h.violations {
         let (log, at_line) = v.place.map_or((String::new(), String::new()), |(l, n)| {

@@ -369,9 +369,10 @@ fn call_status<'h>(
     n: &Number,
     matched: &mut SmallVec<[u64; 4]>,
 ) -> (Decision, Option<&'h NumberState>) {
-    let state = h.states.get(&history::key(n));
+    let key = history::key(n);
+    let state = h.states.get(&key);
     if state.is_some() {
-        matched.push(history::key(n));
+        matched.push(key);
     }
     if n.verdict() == Verdict::Invalid {
         let d = Decision {

@@ -5,6 +5,7 @@
 use std::io;
 
 use super::spill::{Spill, get_str, get_u64, put_str, put_u64};
+use crate::history::fnv1a;
 use crate::phone::Digits;
 
 /// One sighting of a number.
@@ -31,13 +32,6 @@ impl SharedNumber {
             number: Digits::new(canonical.as_bytes()),
         }
     }
-}
-
-/// FNV-1a: a stable hash, so spill order (and so output) is the same on every run.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 impl Spill for SharedNumber {

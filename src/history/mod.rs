@@ -362,10 +362,15 @@ pub fn key_digits(key: u64) -> Option<String> {
 }
 
 fn hashed(bytes: &[u8]) -> u64 {
-    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+    fnv1a(bytes) | (1 << 63)
+}
+
+/// FNV-1a: a stable 64-bit hash, so keys (and anything ordered by them) are the same on every
+/// run and machine. Also keys the shared-number search.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    h | (1 << 63)
+    })
 }
 
 /// Parses `--as-of`: `YYYY-MM-DD` (end of that day) or `YYYY-MM-DD HH:MM`, local time.

@@ -25,6 +25,20 @@ fn statuses(wd: &Workdir, dir: &str) -> BTreeMap<String, (String, String, String
         .collect()
 }
 
+/// Audits the CDR fixtures' numbers against `log` (a file in tests/data/history) and returns
+/// the work dir and the statuses by number.
+fn audit_cdr(log: &str) -> (Workdir, BTreeMap<String, (String, String, String)>) {
+    let wd = Workdir::new();
+    contacts(&wd);
+    let log = repo(&format!("tests/data/history/{log}"));
+    assert_exit(
+        &wd.run(&["audit", "fx.csv", "--history", &log, "--out", "out", "--quiet"]),
+        0,
+    );
+    let s = statuses(&wd, "out");
+    (wd, s)
+}
+
 /// A contact file holding the numbers the CDR fixtures dial.
 fn contacts(wd: &Workdir) {
     let numbers = [
@@ -87,14 +101,7 @@ fn the_seed_tally_comes_out_of_the_bundled_fixture() {
 
 #[test]
 fn asterisk_master_csv_classifies_as_the_reference_says() {
-    let wd = Workdir::new();
-    contacts(&wd);
-    let log = repo("tests/data/history/asterisk-Master.csv");
-    assert_exit(
-        &wd.run(&["audit", "fx.csv", "--history", &log, "--out", "out", "--quiet"]),
-        0,
-    );
-    let s = statuses(&wd, "out");
+    let (wd, s) = audit_cdr("asterisk-Master.csv");
     let fine = |n: &str| s[n].1.as_str();
     assert_eq!(
         fine("13900139000"),
@@ -126,14 +133,7 @@ fn asterisk_master_csv_classifies_as_the_reference_says() {
 
 #[test]
 fn freeswitch_cdr_csv_classifies_as_the_reference_says() {
-    let wd = Workdir::new();
-    contacts(&wd);
-    let log = repo("tests/data/history/freeswitch-Master.csv");
-    assert_exit(
-        &wd.run(&["audit", "fx.csv", "--history", &log, "--out", "out", "--quiet"]),
-        0,
-    );
-    let s = statuses(&wd, "out");
+    let (_wd, s) = audit_cdr("freeswitch-Master.csv");
     assert_eq!(s["13900139000"].1, "no_answer");
     assert_eq!(s["13700137000"].1, "busy");
     assert_eq!(
