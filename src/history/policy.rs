@@ -551,6 +551,18 @@ mod tests {
     }
 
     #[test]
+    fn the_confirmation_count_comes_from_the_policy() {
+        let strict = Policy::parse(&EMBEDDED.replace("confirmations = 2", "confirmations = 3"), HOLIDAYS).unwrap();
+        let two_days = state(&[
+            (Class::Empty, at("2026-10-05", 10, 0)),
+            (Class::Empty, at("2026-10-06", 10, 0)),
+        ]);
+        let as_of = at("2026-10-31", 12, 0);
+        assert_eq!(strict.decide(Some(&two_days), as_of).action, Action::Verify);
+        assert_eq!(Policy::embedded().decide(Some(&two_days), as_of).action, Action::Prune);
+    }
+
+    #[test]
     fn recent_reached_wins_over_later_transient_failures() {
         let p = Policy::embedded();
         let s = state(&[
