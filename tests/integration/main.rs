@@ -6,7 +6,8 @@
 //! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
-//! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`.
+//! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
+//! - `snapshots`: every output file of the bundled example, pinned with insta.
 
 mod audit_cmd;
 mod cases;
@@ -14,3 +15,4 @@ mod check_cmd;
 mod harness;
 mod history_cmd;
 mod rules_cmd;
+mod snapshots;
