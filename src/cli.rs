@@ -32,19 +32,16 @@ pub enum Command {
     Check(CheckArgs),
     /// Audit a contact file: check every phone cell, write a cleaning report, gate CI.
     ///
-    /// Writes into --out: numbers.csv (one row per number), cleaned.csv (the input with
-    /// phone cells in canonical form and invalid numbers taken out), removed.csv (what was
-    /// taken out, and why), customers.csv, bad_rows.csv, shared.csv, summary.json and
-    /// report.md (also printed); with --history also prune.csv, orphans.csv and
-    /// compliance.csv, and every number gets a status and an action. Exit codes: 0 clean or
-    /// under thresholds, 1 a --fail-on check failed, 2 usage or rules error, 3 input unreadable.
+    /// Writes the files listed below into --out (with --history every number also gets a
+    /// status and an action). Exit codes: 0 clean or under thresholds, 1 a --fail-on check
+    /// failed, 2 usage or rules error, 3 input unreadable.
     ///
     /// Examples:
     ///   contact-audit audit contacts.csv --out audit/
     ///   contact-audit audit contacts.csv --out audit/ --fail-on 'invalid>2%' --fail-on bad_rows>0
     ///   cat contacts.csv | contact-audit audit - --out audit/ --default-area-code 027
     ///   contact-audit audit contacts.csv --history crm-calls.csv --history Master.csv --out audit/
-    #[command(verbatim_doc_comment)]
+    #[command(verbatim_doc_comment, after_long_help = crate::report::outputs_help())]
     Audit(Box<AuditArgs>),
     /// Validate a rules set (the embedded one, or DIR) and list every bad line.
     Rules(RulesArgs),

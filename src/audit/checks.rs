@@ -7,14 +7,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
-use super::summary::Summary;
 use crate::phone::Issue;
+pub(crate) use crate::report::CheckResult;
+use crate::report::{CheckStatus, Summary};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     /// `>`
     Gt,
     /// `>=`
@@ -51,16 +50,16 @@ impl Op {
 
 /// One `--fail-on` rule.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Check {
+pub(crate) struct Check {
     /// The metric: a verdict, an issue code, `bad_rows`, `rows`, `numbers`, `customers`,
     /// `lost_contact`.
-    pub metric: String,
+    pub(crate) metric: String,
     /// The comparison.
-    pub op: Op,
+    pub(crate) op: Op,
     /// The threshold, a count or a percentage.
-    pub threshold: f64,
+    pub(crate) threshold: f64,
     /// True when the threshold is a percentage.
-    pub percent: bool,
+    pub(crate) percent: bool,
 }
 
 impl fmt::Display for Check {
@@ -90,7 +89,7 @@ const PLAIN_METRICS: &[&str] = &[
 
 impl Check {
     /// Parses `metric OP number[%]`.
-    pub fn parse(expr: &str) -> anyhow::Result<Check> {
+    pub(crate) fn parse(expr: &str) -> anyhow::Result<Check> {
         let expr = expr.trim();
         let at = expr
             .find(['>', '<', '='])
@@ -134,7 +133,7 @@ impl Check {
     }
 
     /// Evaluates the check against `summary`.
-    pub fn evaluate(&self, summary: &Summary) -> CheckResult {
+    pub(crate) fn evaluate(&self, summary: &Summary) -> CheckResult {
         let (count, base) = summary.metric(&self.metric);
         let observed = if self.percent {
             if base == 0 {
@@ -152,26 +151,9 @@ impl Check {
             percent: self.percent,
             observed: (observed * 100.0).round() / 100.0,
             count,
-            status: if failed { "fail" } else { "pass" },
+            status: if failed { CheckStatus::Fail } else { CheckStatus::Pass },
         }
     }
-}
-
-/// The outcome of one check, as written into summary.json.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CheckResult {
-    /// The expression as given.
-    pub rule: String,
-    /// The threshold.
-    pub threshold: f64,
-    /// True when threshold and observed are percentages.
-    pub percent: bool,
-    /// The observed value (a percentage when `percent`), rounded to 2 decimals.
-    pub observed: f64,
-    /// The observed count.
-    pub count: u64,
-    /// `pass` or `fail`.
-    pub status: &'static str,
 }
 
 #[cfg(test)]
@@ -202,10 +184,22 @@ mod tests {
         let mut s = Summary::default();
         s.numbers.verdicts.total = 200;
         s.numbers.verdicts.invalid = 5;
-        assert_eq!(Check::parse("invalid>2%").unwrap().evaluate(&s).status, "fail");
-        assert_eq!(Check::parse("invalid>3%").unwrap().evaluate(&s).status, "pass");
-        assert_eq!(Check::parse("invalid>=5").unwrap().evaluate(&s).status, "fail");
+        assert_eq!(
+            Check::parse("invalid>2%").unwrap().evaluate(&s).status,
+            CheckStatus::Fail
+        );
+        assert_eq!(
+            Check::parse("invalid>3%").unwrap().evaluate(&s).status,
+            CheckStatus::Pass
+        );
+        assert_eq!(
+            Check::parse("invalid>=5").unwrap().evaluate(&s).status,
+            CheckStatus::Fail
+        );
         assert!((Check::parse("invalid>2%").unwrap().evaluate(&s).observed - 2.5).abs() < 1e-9);
-        assert_eq!(Check::parse("bad_rows>0").unwrap().evaluate(&s).status, "pass");
+        assert_eq!(
+            Check::parse("bad_rows>0").unwrap().evaluate(&s).status,
+            CheckStatus::Pass
+        );
     }
 }

@@ -5,63 +5,100 @@
 use std::io;
 
 use super::spill::{Spill, get_str, get_u64, put_str, put_u64};
-use crate::history::policy::{Decision, Status};
+use crate::history::policy::{Action, Decision, Status};
 use crate::input::columns::Relation;
 use crate::phone::{Issue, IssueSet, Kind, Verdict};
+use crate::report::KINDS;
+
+/// What to do next with a number: the action and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Next {
+    /// The action.
+    pub(crate) action: Action,
+    /// The slot (index into the policy's slots) of a retry.
+    pub(crate) slot: Option<u8>,
+    /// The day a `retry_later` may call again from.
+    pub(crate) after_day: Option<u16>,
+}
+
+impl Next {
+    fn of(d: &Decision) -> Next {
+        Next {
+            action: d.action,
+            slot: d.slot,
+            after_day: d.after_day,
+        }
+    }
+
+    /// The ranking: the most hopeful action first, then the earliest slot and day; a retry
+    /// without a slot ranks after one with a slot.
+    fn rank(self) -> (Action, u8, u16) {
+        (self.action, self.slot.unwrap_or(u8::MAX), self.after_day.unwrap_or(0))
+    }
+}
+
+/// The best-ranked of a customer's own and family numbers: its status and its next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Best {
+    /// Its status.
+    pub(crate) status: Status,
+    /// What to do with it.
+    pub(crate) next: Next,
+}
+
+impl Best {
+    fn rank(&self) -> (Status, (Action, u8, u16)) {
+        (self.status, self.next.rank())
+    }
+}
+
+/// The better of two candidates by `rank`, where none is worse than any.
+fn better<T: Copy, K: Ord>(a: Option<T>, b: Option<T>, rank: impl Fn(&T) -> K) -> Option<T> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if rank(&y) < rank(&x) { y } else { x }),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
 
 /// One customer's counts, from one record or merged from several.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CustomerPart {
+pub(crate) struct CustomerPart {
     /// The customer id.
-    pub id: String,
+    pub(crate) id: String,
     /// The first line the customer appears on.
-    pub first_line: u64,
+    pub(crate) first_line: u64,
     /// Records merged.
-    pub records: u64,
+    pub(crate) records: u64,
     /// Numbers found (all relations).
-    pub numbers: u64,
+    pub(crate) numbers: u64,
     /// Numbers not judged invalid, by relation: own, family, contact.
-    pub valid: [u64; 3],
+    pub(crate) valid: [u64; 3],
     /// Own valid landlines.
-    pub landlines: u64,
+    pub(crate) landlines: u64,
     /// Kinds seen among valid numbers, as a bit set of `Kind as u8`.
-    pub kinds: u64,
-    /// The best call-history status among own and family numbers (`Status as u8`; `NONE`).
-    pub best: u8,
-    /// The action of that best number (`Action as u8`), and its slot or retry day.
-    pub best_action: u8,
-    /// Slot index of the best number's retry (`NONE` when none).
-    pub best_slot: u8,
-    /// Retry-later day of the best number (0 when none).
-    pub best_after: u16,
-    /// The best status among contact numbers, counted apart.
-    pub contact_best: u8,
-    /// The most hopeful action among own and family numbers (`Action as u8`; `NONE`), with
-    /// its slot and retry day: what to do when the best status is a dead end.
-    pub open: (u8, u8, u16),
+    pub(crate) kinds: u64,
+    /// With a history: the best own or family number's status and next step.
+    pub(crate) best: Option<Best>,
+    /// The best status among the emergency contacts' numbers, counted apart.
+    pub(crate) contact_best: Option<Status>,
+    /// The most hopeful next step among own and family numbers, whatever their status.
+    pub(crate) open: Option<Next>,
 }
 
-/// No status yet.
-pub const NONE: u8 = u8::MAX;
-
 impl CustomerPart {
-    /// An empty partial for `id` seen on `line`.
-    pub fn new(id: String, line: u64) -> CustomerPart {
+    /// A partial for customer `id` first seen on `line`.
+    pub(crate) fn new(id: String, line: u64) -> CustomerPart {
         CustomerPart {
             id,
             first_line: line,
             records: 1,
-            best: NONE,
-            best_action: NONE,
-            best_slot: NONE,
-            contact_best: NONE,
-            open: (NONE, NONE, 0),
             ..CustomerPart::default()
         }
     }
 
-    /// Counts one number of the record.
-    pub fn add(&mut self, relation: Relation, kind: Kind, issues: IssueSet) {
+    /// Counts one number of the customer's.
+    pub(crate) fn add(&mut self, relation: Relation, kind: Kind, issues: IssueSet) {
         self.numbers += 1;
         if Verdict::of(issues) == Verdict::Invalid {
             return;
@@ -73,40 +110,27 @@ impl CustomerPart {
         }
     }
 
-    /// Counts the call-history decision on one number: reaching the customer or a direct
-    /// relative counts as reached; contacts are counted apart.
-    pub fn add_status(&mut self, relation: Relation, d: &Decision) {
-        let status = d.status as u8;
+    /// Takes in the history's decision on one of the customer's numbers.
+    pub(crate) fn add_status(&mut self, relation: Relation, d: &Decision) {
         if relation == Relation::Contact {
-            self.contact_best = self.contact_best.min(status);
+            self.contact_best = better(self.contact_best, Some(d.status), |s| *s);
             return;
         }
-        let candidate = (status, d.action as u8, d.slot.unwrap_or(NONE), d.after_day.unwrap_or(0));
-        if candidate < (self.best, self.best_action, self.best_slot, self.best_after) {
-            (self.best, self.best_action, self.best_slot, self.best_after) = candidate;
-        }
-        self.open = self
-            .open
-            .min((d.action as u8, d.slot.unwrap_or(NONE), d.after_day.unwrap_or(0)));
+        let next = Next::of(d);
+        self.best = better(self.best, Some(Best { status: d.status, next }), Best::rank);
+        self.open = better(self.open, Some(next), |n| n.rank());
     }
 
-    /// The customer's status: the best of own and family numbers (empty when there are none).
-    pub fn status(&self) -> Status {
-        Status::ALL
-            .get(usize::from(self.best))
-            .copied()
-            .unwrap_or(Status::Empty)
+    /// The customer's status: that of the best own or family number (empty when none).
+    pub(crate) fn status(&self) -> Status {
+        self.best.map_or(Status::Empty, |b| b.status)
     }
 
-    /// Adds another partial of the same customer.
-    pub fn merge(&mut self, o: &CustomerPart) {
-        let mine = (self.best, self.best_action, self.best_slot, self.best_after);
-        let theirs = (o.best, o.best_action, o.best_slot, o.best_after);
-        if theirs < mine {
-            (self.best, self.best_action, self.best_slot, self.best_after) = theirs;
-        }
-        self.contact_best = self.contact_best.min(o.contact_best);
-        self.open = self.open.min(o.open);
+    /// Merges another partial of the same customer.
+    pub(crate) fn merge(&mut self, o: &CustomerPart) {
+        self.best = better(self.best, o.best, Best::rank);
+        self.contact_best = better(self.contact_best, o.contact_best, |s| *s);
+        self.open = better(self.open, o.open, |n| n.rank());
         self.first_line = self.first_line.min(o.first_line);
         self.records += o.records;
         self.numbers += o.numbers;
@@ -117,13 +141,13 @@ impl CustomerPart {
         self.kinds |= o.kinds;
     }
 
-    /// Valid numbers of the customer and direct family: the ones that count as reaching them.
-    pub fn own_and_family(&self) -> u64 {
+    /// Valid own and family numbers.
+    pub(crate) fn own_and_family(&self) -> u64 {
         self.valid[Relation::Own as usize] + self.valid[Relation::Family as usize]
     }
 
-    /// The customer-level findings.
-    pub fn issues(&self) -> IssueSet {
+    /// The customer-level issues.
+    pub(crate) fn issues(&self) -> IssueSet {
         let mut set = IssueSet::EMPTY;
         if self.own_and_family() == 0 {
             set.insert(Issue::CustomerNoValidNumber);
@@ -134,9 +158,9 @@ impl CustomerPart {
         set
     }
 
-    /// The valid kinds, `;`-joined in kind order.
-    pub fn kinds_text(&self) -> String {
-        super::summary::KINDS
+    /// The kinds seen, as `mobile;landline`.
+    pub(crate) fn kinds_text(&self) -> String {
+        KINDS
             .iter()
             .filter(|k| self.kinds & (1 << **k as u8) != 0)
             .map(|k| k.as_str())
@@ -145,7 +169,6 @@ impl CustomerPart {
     }
 }
 
-/// Partials sort by id, then line: the merge meets one customer's partials together.
 impl Ord for CustomerPart {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.id.cmp(&other.id).then(self.first_line.cmp(&other.first_line))
@@ -173,16 +196,7 @@ impl Spill for CustomerPart {
         }
         put_u64(out, self.landlines);
         put_u64(out, self.kinds);
-        let packed = u64::from(self.best)
-            | u64::from(self.best_action) << 8
-            | u64::from(self.best_slot) << 16
-            | u64::from(self.best_after) << 24
-            | u64::from(self.contact_best) << 40;
-        put_u64(out, packed);
-        put_u64(
-            out,
-            u64::from(self.open.0) | u64::from(self.open.1) << 8 | u64::from(self.open.2) << 16,
-        );
+        put_u64(out, pack(self));
     }
 
     fn decode(input: &mut &[u8]) -> io::Result<Option<Self>> {
@@ -190,11 +204,11 @@ impl Spill for CustomerPart {
             return Ok(None);
         }
         let id = get_str(input)?;
-        let mut v = [0u64; 10];
+        let mut v = [0u64; 9];
         for slot in &mut v {
             *slot = get_u64(input)?;
         }
-        Ok(Some(CustomerPart {
+        let mut part = CustomerPart {
             id,
             first_line: v[0],
             records: v[1],
@@ -202,17 +216,10 @@ impl Spill for CustomerPart {
             valid: [v[3], v[4], v[5]],
             landlines: v[6],
             kinds: v[7],
-            best: (v[8] & 0xff) as u8,
-            best_action: (v[8] >> 8 & 0xff) as u8,
-            best_slot: (v[8] >> 16 & 0xff) as u8,
-            best_after: (v[8] >> 24 & 0xffff) as u16,
-            contact_best: (v[8] >> 40 & 0xff) as u8,
-            open: (
-                (v[9] & 0xff) as u8,
-                (v[9] >> 8 & 0xff) as u8,
-                (v[9] >> 16 & 0xffff) as u16,
-            ),
-        }))
+            ..CustomerPart::default()
+        };
+        unpack(&mut part, v[8])?;
+        Ok(Some(part))
     }
 
     fn size(&self) -> usize {
@@ -223,7 +230,7 @@ impl Spill for CustomerPart {
 /// A merged customer, re-sorted by the line it first appears on so customers.csv follows the
 /// input's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ByLine(pub CustomerPart);
+pub(crate) struct ByLine(pub(crate) CustomerPart);
 
 impl Ord for ByLine {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
@@ -252,6 +259,65 @@ impl Spill for ByLine {
     fn size(&self) -> usize {
         self.0.size()
     }
+}
+
+/// Actions in their `as u8` order, to decode a spilled partial.
+const ACTIONS: [Action; 5] = [
+    Action::Keep,
+    Action::Retry,
+    Action::RetryLater,
+    Action::Verify,
+    Action::Prune,
+];
+
+/// The history part of a partial in one word, for the spill file: per step 1 presence bit,
+/// action (3 bits), slot (8 bits, `u8::MAX` none), day (16 bits, 0 none); then the best
+/// status (4 bits, 15 none) and the contacts' best status (4 bits).
+fn pack(c: &CustomerPart) -> u64 {
+    let step = |n: Option<Next>| {
+        n.map_or(0, |n| {
+            1 | u64::from(n.action as u8) << 1
+                | u64::from(n.slot.unwrap_or(u8::MAX)) << 4
+                | u64::from(n.after_day.unwrap_or(0)) << 12
+        })
+    };
+    let status = |s: Option<Status>| s.map_or(15, |s| s as u64);
+    step(c.best.map(|b| b.next))
+        | step(c.open) << 28
+        | status(c.best.map(|b| b.status)) << 56
+        | status(c.contact_best) << 60
+}
+
+fn unpack(c: &mut CustomerPart, word: u64) -> io::Result<()> {
+    let bad = || io::Error::new(io::ErrorKind::InvalidData, "corrupt customer partial in spill file");
+    let step = |bits: u64| -> io::Result<Option<Next>> {
+        if bits & 1 == 0 {
+            return Ok(None);
+        }
+        let action = *ACTIONS.get((bits >> 1 & 7) as usize).ok_or_else(bad)?;
+        let slot = (bits >> 4 & 0xff) as u8;
+        let day = (bits >> 12 & 0xffff) as u16;
+        Ok(Some(Next {
+            action,
+            slot: (slot != u8::MAX).then_some(slot),
+            after_day: (day != 0).then_some(day),
+        }))
+    };
+    let status = |bits: u64| -> io::Result<Option<Status>> {
+        match bits & 15 {
+            15 => Ok(None),
+            i => Status::ALL.get(i as usize).copied().map(Some).ok_or_else(bad),
+        }
+    };
+    let best = step(word & 0xfff_ffff)?;
+    c.open = step(word >> 28 & 0xfff_ffff)?;
+    c.contact_best = status(word >> 60)?;
+    c.best = match (status(word >> 56)?, best) {
+        (Some(status), Some(next)) => Some(Best { status, next }),
+        (None, None) => None,
+        _ => return Err(bad()),
+    };
+    Ok(())
 }
 
 #[cfg(test)]
@@ -287,5 +353,34 @@ mod tests {
         let mut input = &buf[..];
         assert_eq!(CustomerPart::decode(&mut input).unwrap(), Some(a));
         assert!(input.is_empty());
+    }
+
+    #[test]
+    fn history_steps_survive_the_spill_file() {
+        let mut a = CustomerPart::new("KH3".into(), 5);
+        let retry = Decision {
+            status: Status::NoAnswer,
+            fine: "no_answer",
+            action: Action::Retry,
+            slot: Some(2),
+            after_day: None,
+        };
+        let later = Decision {
+            status: Status::PoweredOff,
+            fine: "suspended",
+            action: Action::RetryLater,
+            slot: None,
+            after_day: Some(9_800),
+        };
+        a.add_status(Relation::Own, &later);
+        a.add_status(Relation::Family, &retry);
+        a.add_status(Relation::Contact, &later);
+        assert_eq!(a.status(), Status::NoAnswer);
+        assert_eq!(a.open.map(|n| n.action), Some(Action::Retry));
+        assert_eq!(a.contact_best, Some(Status::PoweredOff));
+        let mut buf = Vec::new();
+        a.encode(&mut buf);
+        let mut input = &buf[..];
+        assert_eq!(CustomerPart::decode(&mut input).unwrap(), Some(a));
     }
 }

@@ -1,32 +1,36 @@
 //! One record through the engine: the pure function at the heart of the pipeline. It takes a
-//! raw record and returns everything the writers need (already formatted rows for
-//! numbers.csv, cleaned.csv and removed.csv), the counts for the summary and the customer's
-//! partial roll-up. No locks, no shared state: any thread, any order, same bytes.
+//! raw record and returns everything the writers need (the rows of numbers.csv, cleaned.csv,
+//! removed.csv and prune.csv, formatted by `report`'s typed rows), the counts for the summary
+//! and the customer's partial roll-up. No locks, no shared state: any thread, any order, same
+//! bytes.
 
 use smallvec::SmallVec;
 
+use super::calls;
+use super::cleaned;
 use super::customers::CustomerPart;
 use super::shared::SharedNumber;
-use crate::history::policy::{self, Action, Decision, Status};
-use crate::history::state::{DAY, NumberState};
-use crate::history::{self, History};
+use crate::history::History;
+use crate::history::policy::Status;
 use crate::input::RawRecord;
 use crate::input::columns::{Columns, Relation};
-use crate::input::dialect::{Fields, write_field};
-use crate::phone::{Engine, Issue, IssueSet, Kind, Lang, Number, Verdict, message};
+use crate::input::dialect::Fields;
+use crate::phone::{Engine, Issue, IssueSet, Kind, Lang, Number, Verdict};
+use crate::report::rows::{self, push_codes};
+use crate::report::{BadRow, NumberRow, RecordOut};
 
 /// Which numbers are taken out of the cleaned file.
 #[derive(Debug, Clone, Default)]
-pub struct Prune {
+pub(crate) struct Prune {
     /// Verdicts that prune (`invalid` by default).
-    pub verdicts: Vec<Verdict>,
+    pub(crate) verdicts: Vec<Verdict>,
     /// Issue codes that prune whatever the verdict.
-    pub codes: Vec<&'static str>,
+    pub(crate) codes: Vec<&'static str>,
 }
 
 impl Prune {
     /// Parses `--prune invalid,warn,landline.no_area_code`.
-    pub fn parse(list: &[String]) -> anyhow::Result<Prune> {
+    pub(crate) fn parse(list: &[String]) -> anyhow::Result<Prune> {
         let mut prune = Prune::default();
         for item in list
             .iter()
@@ -49,199 +53,183 @@ impl Prune {
         Ok(prune)
     }
 
-    fn takes(&self, issues: IssueSet) -> bool {
+    pub(crate) fn takes(&self, issues: IssueSet) -> bool {
         self.verdicts.contains(&Verdict::of(issues)) || issues.iter().any(|i| self.codes.contains(&i.code()))
     }
 }
 
 /// What every record needs to know about the run.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     /// The number engine.
-    pub engine: Engine<'a>,
+    pub(crate) engine: Engine<'a>,
     /// The header's roles.
-    pub columns: &'a Columns,
+    pub(crate) columns: &'a Columns,
     /// Number of fields in the header.
-    pub width: usize,
+    pub(crate) width: usize,
     /// The input's delimiter, also used for cleaned.csv.
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
     /// What to take out of cleaned.csv.
-    pub prune: &'a Prune,
+    pub(crate) prune: &'a Prune,
     /// The longest field accepted, in bytes.
-    pub max_field: usize,
+    pub(crate) max_field: usize,
     /// Message language.
-    pub lang: Lang,
+    pub(crate) lang: Lang,
     /// The folded call history, when `--history` was given.
-    pub history: Option<&'a History>,
+    pub(crate) history: Option<&'a History>,
 }
 
 /// The counts one record contributes to the summary.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// `(phone column position, kind, issues)` of each number.
-    pub numbers: SmallVec<[(u16, Kind, IssueSet); 4]>,
+    pub(crate) numbers: SmallVec<[(u16, Kind, IssueSet); 4]>,
     /// Cell-level issues of each phone cell that had any.
-    pub cells: SmallVec<[IssueSet; 2]>,
+    pub(crate) cells: SmallVec<[IssueSet; 2]>,
     /// Empty phone cells.
-    pub empty_cells: u32,
+    pub(crate) empty_cells: u32,
     /// Numbers and cell values taken out of the cleaned file.
-    pub removed: u32,
+    pub(crate) removed: u32,
     /// True when the record was malformed.
-    pub bad: bool,
+    pub(crate) bad: bool,
     /// The call-history status of each number (with `--history`).
-    pub statuses: SmallVec<[Status; 4]>,
+    pub(crate) statuses: SmallVec<[Status; 4]>,
 }
 
 /// Everything the writers need from one record.
 #[derive(Debug, Default)]
-pub struct Processed {
+pub(crate) struct Processed {
     /// The line the record starts on.
-    pub line: u64,
-    /// The record for cleaned.csv, without terminator (the raw text for a malformed record).
-    pub cleaned: Vec<u8>,
-    /// Rows for numbers.csv, each ending in a newline.
-    pub numbers_csv: Vec<u8>,
-    /// Rows for removed.csv.
-    pub removed_csv: Vec<u8>,
-    /// A row for bad_rows.csv, when malformed.
-    pub bad_csv: Vec<u8>,
+    pub(crate) line: u64,
+    /// The formatted rows of the streamed outputs.
+    pub(crate) out: RecordOut,
     /// Counts for the summary.
-    pub tally: Tally,
+    pub(crate) tally: Tally,
     /// The customer's partial roll-up (none for a malformed record).
-    pub customer: Option<CustomerPart>,
+    pub(crate) customer: Option<CustomerPart>,
     /// Valid own and family numbers, for the across-records duplicate search.
-    pub shared: SmallVec<[SharedNumber; 4]>,
+    pub(crate) shared: SmallVec<[SharedNumber; 4]>,
     /// Keys of numbers found in the call history (to tell orphans apart).
-    pub matched: SmallVec<[u64; 4]>,
-    /// Rows for prune.csv (with `--history`).
-    pub prune_csv: Vec<u8>,
+    pub(crate) matched: SmallVec<[u64; 4]>,
 }
 
-/// Header of numbers.csv.
-pub const NUMBERS_HEADER: [&str; 20] = [
-    "line",
-    "record",
-    "customer_id",
-    "column",
-    "relation",
-    "raw",
-    "e164",
-    "national",
-    "extension",
-    "kind",
-    "region",
-    "carrier",
-    "verdict",
-    "issues",
-    "status",
-    "fine_status",
-    "attempts",
-    "last_attempt",
-    "action",
-    "next_slot",
-];
-/// Header of prune.csv.
-pub const PRUNE_HEADER: [&str; 9] = [
-    "line",
-    "customer_id",
-    "column",
-    "relation",
-    "raw",
-    "national",
-    "status",
-    "fine_status",
-    "reason",
-];
-/// Header of removed.csv.
-pub const REMOVED_HEADER: [&str; 9] = [
-    "line",
-    "record",
-    "customer_id",
-    "column",
-    "raw",
-    "cell",
-    "verdict",
-    "issues",
-    "reason",
-];
-/// Header of bad_rows.csv.
-pub const BAD_HEADER: [&str; 5] = ["line", "record", "reason", "fields", "raw"];
+/// Where a record stands and whose it is.
+#[derive(Clone, Copy)]
+pub(crate) struct Place<'a> {
+    /// The line the record starts on.
+    pub(crate) line: u64,
+    /// The record number (1-based, header excluded).
+    pub(crate) record: u64,
+    /// The customer id.
+    pub(crate) id: &'a str,
+}
 
 /// Processes record number `record` (1-based, header excluded).
-pub fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
-    let mut out = Processed {
+pub(crate) fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
+    let mut p = Processed {
         line: rec.line,
         ..Processed::default()
     };
     let fields = Fields::split(&rec.text, ctx.delimiter);
     if let Some(reason) = malformed(rec, &fields, ctx) {
-        out.tally.bad = true;
-        out.cleaned.extend_from_slice(&rec.text);
-        let mut row = Row::new(&mut out.bad_csv);
-        row.num(rec.line).num(record).text(&reason).num(fields.len() as u64);
-        row.text(&String::from_utf8_lossy(&rec.text)).end();
-        return out;
+        p.tally.bad = true;
+        rows::write_verbatim(&mut p.out.cleaned, &rec.text);
+        let raw = String::from_utf8_lossy(&rec.text);
+        let fields = fields.len() as u64;
+        BadRow {
+            line: rec.line,
+            record,
+            reason: &reason,
+            fields,
+            raw: &raw,
+        }
+        .write(&mut p.out.bad);
+        return p;
     }
     let id = customer_id(&fields, ctx, rec.line);
+    let place = Place {
+        line: rec.line,
+        record,
+        id: &id,
+    };
     let mut found: Vec<Found> = Vec::new();
     let mut cells: SmallVec<[IssueSet; 4]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {
-        cells.push(check_cell(
-            fields.get(col.index),
-            pos,
-            col.relation,
-            ctx,
-            &mut found,
-            &mut out.tally,
-        ));
+        let text = fields.get(col.index);
+        cells.push(check_cell(text, pos, col.relation, ctx, &mut found, &mut p.tally));
     }
     mark_record_duplicates(&mut found);
     let mut customer = CustomerPart::new(id.clone(), rec.line);
     let mut forms = Forms::default();
-    out.numbers_csv.reserve(found.len() * 160);
+    p.out.numbers.reserve(found.len() * 160);
     for f in &found {
-        customer.add(f.relation, f.number.kind, f.number.issues);
-        out.tally.numbers.push((f.pos as u16, f.number.kind, f.number.issues));
-        forms.render(&f.number);
         let raw = f.number.raw(fields.get(ctx.columns.phones[f.pos].index));
-        let call = ctx.history.map(|h| call_status(h, &f.number, &mut out.matched));
-        if let Some((d, _)) = &call {
-            out.tally.statuses.push(d.status);
-            customer.add_status(f.relation, d);
-            if d.action == Action::Prune {
-                write_prune_row(&mut out.prune_csv, rec.line, &id, raw, f, d, &forms, ctx);
-            }
-        }
-        write_number_row(
-            &mut out.numbers_csv,
-            (rec.line, record),
-            &id,
-            raw,
-            f,
-            &forms,
-            ctx,
-            call.as_ref(),
-        );
-        if f.relation != Relation::Contact && f.number.verdict() != Verdict::Invalid {
-            let canonical = if forms.e164.is_empty() {
-                &forms.national
-            } else {
-                &forms.e164
-            };
-            out.shared.push(SharedNumber::new(canonical, &id, rec.line));
-        }
+        add_number(&mut p, &mut customer, place, (f, raw), &mut forms, ctx);
     }
-    out.shared.sort();
-    out.shared.dedup_by(|a, b| a.key == b.key);
-    write_cleaned(&mut out, &fields, &found, &cells, record, &id, ctx);
-    out.customer = Some(customer);
-    out
+    p.shared.sort();
+    p.shared.dedup_by(|a, b| a.key == b.key);
+    cleaned::write(&mut p, &fields, &found, &cells, place, ctx);
+    p.customer = Some(customer);
+    p
+}
+
+/// One number of the record: its numbers.csv row, its prune.csv row (with a history), its
+/// share of the customer's roll-up and its shared-number sighting.
+fn add_number(
+    p: &mut Processed,
+    customer: &mut CustomerPart,
+    place: Place<'_>,
+    (f, raw): (&Found, &str),
+    forms: &mut Forms,
+    ctx: &Ctx<'_>,
+) {
+    customer.add(f.relation, f.number.kind, f.number.issues);
+    p.tally.numbers.push((f.pos as u16, f.number.kind, f.number.issues));
+    forms.render(&f.number);
+    let column = ctx.columns.phones[f.pos].name.as_str();
+    let call = ctx.history.map(|h| calls::Call::of(h, &f.number, &mut p.matched));
+    if let Some(call) = &call {
+        p.tally.statuses.push(call.decision.status);
+        customer.add_status(f.relation, &call.decision);
+        calls::write_prune(&mut p.out.prune, place, (column, f, raw), &forms.national, call, ctx);
+    }
+    let rules = ctx.engine.rules();
+    let next_slot = match (&call, ctx.history) {
+        (Some(call), Some(h)) => calls::next_slot(h, &call.decision),
+        _ => String::new(),
+    };
+    NumberRow {
+        line: place.line,
+        record: place.record,
+        customer_id: place.id,
+        column,
+        relation: f.relation,
+        raw,
+        e164: &forms.e164,
+        national: &forms.national,
+        extension: f.number.extension.as_str(),
+        kind: f.number.kind,
+        region: f.number.region(rules, ctx.lang).unwrap_or_default(),
+        carrier: f.number.carrier(rules, ctx.lang).unwrap_or_default(),
+        verdict: f.number.verdict(),
+        codes: &forms.codes,
+        call: call.as_ref().map(|c| c.facts(&next_slot)),
+    }
+    .write(&mut p.out.numbers);
+    if f.relation != Relation::Contact && f.number.verdict() != Verdict::Invalid {
+        let canonical = if forms.e164.is_empty() {
+            &forms.national
+        } else {
+            &forms.e164
+        };
+        p.shared.push(SharedNumber::new(canonical, place.id, place.line));
+    }
 }
 
 /// One number found in a phone cell.
-struct Found {
-    pos: usize,
-    relation: Relation,
-    number: Number,
+pub(crate) struct Found {
+    pub(crate) pos: usize,
+    pub(crate) relation: Relation,
+    pub(crate) number: Number,
 }
 
 /// Why a record cannot be read as the header says, if it cannot.
@@ -308,41 +296,6 @@ fn mark_record_duplicates(found: &mut [Found]) {
     }
 }
 
-/// Writes one comma-separated output row field by field, without a String per field.
-struct Row<'a> {
-    out: &'a mut Vec<u8>,
-    first: bool,
-}
-
-impl<'a> Row<'a> {
-    fn new(out: &'a mut Vec<u8>) -> Self {
-        Row { out, first: true }
-    }
-
-    fn sep(&mut self) {
-        if !self.first {
-            self.out.push(b',');
-        }
-        self.first = false;
-    }
-
-    fn text(&mut self, s: &str) -> &mut Self {
-        self.sep();
-        write_field(self.out, s, b',');
-        self
-    }
-
-    fn num(&mut self, n: u64) -> &mut Self {
-        self.sep();
-        self.out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-        self
-    }
-
-    fn end(&mut self) {
-        self.out.push(b'\n');
-    }
-}
-
 /// A number's text forms, rendered once into reused buffers.
 #[derive(Default)]
 struct Forms {
@@ -360,245 +313,4 @@ impl Forms {
         n.write_national(&mut self.national);
         push_codes(&mut self.codes, n.issues);
     }
-}
-
-/// The call-history decision on a number, and its state (none: never called). Numbers the
-/// engine judges invalid are empty and pruned, dialled or not.
-fn call_status<'h>(
-    h: &'h History,
-    n: &Number,
-    matched: &mut SmallVec<[u64; 4]>,
-) -> (Decision, Option<&'h NumberState>) {
-    let key = history::key(n);
-    let state = h.states.get(&key);
-    if state.is_some() {
-        matched.push(key);
-    }
-    if n.verdict() == Verdict::Invalid {
-        let d = Decision {
-            status: Status::Empty,
-            fine: "invalid",
-            action: Action::Prune,
-            slot: None,
-            after_day: None,
-        };
-        return (d, state);
-    }
-    (h.policy.decide(state, h.as_of), state)
-}
-
-/// One row of numbers.csv.
-#[allow(clippy::too_many_arguments)]
-fn write_number_row(
-    out: &mut Vec<u8>,
-    (line, record): (u64, u64),
-    id: &str,
-    raw: &str,
-    f: &Found,
-    forms: &Forms,
-    ctx: &Ctx<'_>,
-    call: Option<&(Decision, Option<&NumberState>)>,
-) {
-    let rules = ctx.engine.rules();
-    let n = &f.number;
-    let mut row = Row::new(out);
-    row.num(line)
-        .num(record)
-        .text(id)
-        .text(&ctx.columns.phones[f.pos].name)
-        .text(f.relation.as_str());
-    row.text(raw).text(&forms.e164).text(&forms.national);
-    row.text(n.extension.as_str()).text(n.kind.as_str());
-    row.text(n.region(rules, ctx.lang).unwrap_or_default())
-        .text(n.carrier(rules, ctx.lang).unwrap_or_default());
-    row.text(n.verdict().as_str()).text(&forms.codes);
-    match (call, ctx.history) {
-        (Some((d, state)), Some(h)) => {
-            let attempts = state.map_or(0, |s| u64::from(s.attempts));
-            let last = state
-                .filter(|s| s.attempts > 0)
-                .map(|s| policy::format_minutes(s.last_attempt))
-                .unwrap_or_default();
-            row.text(d.status.as_str())
-                .text(d.fine)
-                .num(attempts)
-                .text(&last)
-                .text(d.action.as_str());
-            row.text(&next_slot(h, d)).end();
-        }
-        _ => {
-            row.text("").text("").text("").text("").text("").text("").end();
-        }
-    }
-}
-
-/// `weekday_evening 2026-11-02 18:00` for a retry, the date for `retry_later`.
-pub fn next_slot(h: &History, d: &Decision) -> String {
-    if let Some(day) = d.after_day {
-        return policy::date_of(u32::from(day) * DAY).to_string();
-    }
-    let Some(slot) = d.slot else { return String::new() };
-    let name = &h.policy.slots[usize::from(slot)].name;
-    match h.policy.next_time(slot, h.as_of) {
-        Some(t) => format!("{name} {}", policy::format_minutes(t)),
-        None => name.clone(),
-    }
-}
-
-/// One row of prune.csv.
-#[allow(clippy::too_many_arguments)]
-fn write_prune_row(
-    out: &mut Vec<u8>,
-    line: u64,
-    id: &str,
-    raw: &str,
-    f: &Found,
-    d: &Decision,
-    forms: &Forms,
-    ctx: &Ctx<'_>,
-) {
-    let reason = if d.fine == "invalid" {
-        let worst = f.number.issues.worst();
-        let issue = f
-            .number
-            .issues
-            .iter()
-            .find(|i| Some(i.severity()) == worst)
-            .unwrap_or(Issue::Unrecognised);
-        message(issue, Some(&f.number), ctx.engine.rules(), ctx.lang).into_owned()
-    } else {
-        prune_reason(d.fine, ctx.lang).to_string()
-    };
-    let mut row = Row::new(out);
-    row.num(line)
-        .text(id)
-        .text(&ctx.columns.phones[f.pos].name)
-        .text(f.relation.as_str())
-        .text(raw);
-    row.text(&forms.national)
-        .text(d.status.as_str())
-        .text(d.fine)
-        .text(&reason)
-        .end();
-}
-
-/// Why the history prunes a number.
-fn prune_reason(fine: &str, lang: Lang) -> &'static str {
-    let (zh, en) = match fine {
-        "wrong_party" => (
-            "接听者非本人且不认识客户",
-            "answered by someone who is not the customer",
-        ),
-        "empty" => (
-            "不同日期两次以上确认为空号",
-            "empty (空号) on two or more different days",
-        ),
-        "suspended_persistent" => (
-            "长期停机（多次、跨两周以上）",
-            "suspended on repeated attempts over two weeks or more",
-        ),
-        _ => ("通话记录显示号码无效", "the call history shows the number is dead"),
-    };
-    if lang == Lang::Zh { zh } else { en }
-}
-
-/// Issue codes joined by `;` (a code shared by two variants appears once).
-pub fn codes(issues: IssueSet) -> String {
-    let mut s = String::new();
-    push_codes(&mut s, issues);
-    s
-}
-
-fn push_codes(out: &mut String, issues: IssueSet) {
-    let mut last = "";
-    for code in issues.iter().map(Issue::code) {
-        if code != last {
-            if !last.is_empty() {
-                out.push(';');
-            }
-            out.push_str(code);
-            last = code;
-        }
-    }
-}
-
-/// Writes the cleaned record (phone cells rewritten: kept numbers in canonical form, pruned
-/// ones out) and a removed row for everything taken out.
-fn write_cleaned(
-    out: &mut Processed,
-    fields: &Fields,
-    found: &[Found],
-    cells: &[IssueSet],
-    record: u64,
-    id: &str,
-    ctx: &Ctx<'_>,
-) {
-    let mut rewritten: SmallVec<[String; 4]> = SmallVec::new();
-    for (pos, col) in ctx.columns.phones.iter().enumerate() {
-        let original = fields.get(col.index);
-        let mut kept: Vec<String> = Vec::new();
-        let mut any = false;
-        for f in found.iter().filter(|f| f.pos == pos) {
-            any = true;
-            if ctx.prune.takes(f.number.issues) {
-                write_removed(
-                    out,
-                    (record, id, &col.name),
-                    f.number.raw(original),
-                    original,
-                    f.number.issues,
-                    Some(&f.number),
-                    ctx,
-                );
-            } else {
-                kept.push(f.number.cleaned());
-            }
-        }
-        let text_only = !any && !cells[pos].contains(Issue::Empty) && !original.trim().is_empty();
-        if text_only && ctx.prune.takes(cells[pos]) {
-            // A cell with text but no number (无, 不详, a name): taken out whole, with why.
-            write_removed(out, (record, id, &col.name), original, original, cells[pos], None, ctx);
-        } else if text_only {
-            kept.push(original.to_string());
-        }
-        rewritten.push(kept.join("/"));
-    }
-    let mut first = true;
-    for (i, field) in fields.iter().enumerate() {
-        if !first {
-            out.cleaned.push(ctx.delimiter);
-        }
-        first = false;
-        let phone = ctx.columns.phones.iter().position(|c| c.index == i);
-        write_field(
-            &mut out.cleaned,
-            phone.map_or(field, |p| rewritten[p].as_str()),
-            ctx.delimiter,
-        );
-    }
-}
-
-/// One row of removed.csv: the value taken out, its whole cell, and why.
-fn write_removed(
-    out: &mut Processed,
-    (record, id, column): (u64, &str, &str),
-    raw: &str,
-    cell: &str,
-    issues: IssueSet,
-    number: Option<&Number>,
-    ctx: &Ctx<'_>,
-) {
-    let severity = issues.worst();
-    let worst = issues
-        .iter()
-        .find(|i| Some(i.severity()) == severity)
-        .unwrap_or(Issue::NoNumber);
-    let reason = message(worst, number, ctx.engine.rules(), ctx.lang);
-    let mut row = Row::new(&mut out.removed_csv);
-    row.num(out.line).num(record).text(id).text(column).text(raw).text(cell);
-    row.text(Verdict::of(issues).as_str())
-        .text(&codes(issues))
-        .text(&reason)
-        .end();
-    out.tally.removed += 1;
 }

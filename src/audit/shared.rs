@@ -4,27 +4,28 @@
 
 use std::io;
 
-use super::spill::{Spill, get_str, get_u64, put_str, put_u64};
+use super::spill::{self, Sorter, Spill, get_str, get_u64, put_str, put_u64};
 use crate::history::fnv1a;
 use crate::phone::Digits;
+use crate::report::Shared;
 
 /// One sighting of a number.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SharedNumber {
+pub(crate) struct SharedNumber {
     /// A 64-bit hash of the canonical form (E.164 when complete, else the national form).
-    pub key: u64,
+    pub(crate) key: u64,
     /// A hash of the customer id.
-    pub customer: u64,
+    pub(crate) customer: u64,
     /// The line it was seen on.
-    pub line: u64,
+    pub(crate) line: u64,
     /// The canonical form, for the report (inline: no allocation per sighting).
-    pub number: Digits,
+    pub(crate) number: Digits,
 }
 
 impl SharedNumber {
     /// The sighting of a number whose canonical form is `canonical` (E.164 when complete, else
     /// national), for customer `id` on `line`.
-    pub fn new(canonical: &str, id: &str, line: u64) -> SharedNumber {
+    pub(crate) fn new(canonical: &str, id: &str, line: u64) -> SharedNumber {
         SharedNumber {
             key: fnv1a(canonical.as_bytes()),
             customer: fnv1a(id.as_bytes()),
@@ -59,19 +60,8 @@ impl Spill for SharedNumber {
     }
 }
 
-/// A number with the customers it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shared {
-    /// The canonical form.
-    pub number: String,
-    /// Distinct customers.
-    pub customers: u64,
-    /// The first lines it appears on (at most five).
-    pub lines: Vec<u64>,
-}
-
 /// Folds one group of sightings of the same number (sorted by customer, then line).
-pub fn fold_group(group: &[SharedNumber]) -> Shared {
+fn fold_group(group: &[SharedNumber]) -> Shared {
     let mut customers = 0;
     let mut last = None;
     let mut lines: Vec<u64> = Vec::new();
@@ -89,4 +79,17 @@ pub fn fold_group(group: &[SharedNumber]) -> Shared {
         customers,
         lines,
     }
+}
+/// Counts the distinct customers of each sighted number; keeps those at the threshold or
+/// above, most customers first.
+pub(crate) fn find(sightings: Sorter<SharedNumber>, threshold: u64) -> anyhow::Result<Vec<Shared>> {
+    let mut found = Vec::new();
+    for group in spill::groups(sightings.finish()?, |s: &SharedNumber| s.key) {
+        let shared = fold_group(&group?);
+        if shared.customers >= threshold.max(2) {
+            found.push(shared);
+        }
+    }
+    found.sort_by(|a, b| b.customers.cmp(&a.customers).then(a.number.cmp(&b.number)));
+    Ok(found)
 }

@@ -5,9 +5,9 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
-use super::AtomicFile;
-use crate::audit::Outcome;
-use crate::audit::summary::{CustomerCounts, VerdictCounts};
+use super::atomic::AtomicFile;
+use super::summary::{CustomerCounts, VerdictCounts};
+use super::{Output, Run};
 use crate::history::History;
 use crate::history::outcome::Class;
 use crate::history::policy::{self, Status};
@@ -126,7 +126,7 @@ struct ResultJson {
 }
 
 /// Writes `summary.json` into the output directory.
-pub fn write(o: &Outcome<'_>) -> anyhow::Result<()> {
+pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
     let s = o.summary;
     let columns: Vec<ColumnJson<'_>> = o
         .input
@@ -180,7 +180,7 @@ pub fn write(o: &Outcome<'_>) -> anyhow::Result<()> {
             status: statuses(o, &s.customers.statuses),
         },
         duplicates: DuplicatesJson {
-            threshold: o.cfg.shared_threshold,
+            threshold: o.opts.shared_threshold,
             shared_numbers: s.shared_numbers,
             max_customers: o.shared.first().map_or(0, |x| x.customers),
         },
@@ -189,22 +189,18 @@ pub fn write(o: &Outcome<'_>) -> anyhow::Result<()> {
         removed: s.removed,
         checks: o.checks,
         result: ResultJson {
-            status: if o.checks.iter().any(|c| c.status == "fail") {
-                "fail"
-            } else {
-                "pass"
-            },
+            status: if o.failed() { "fail" } else { "pass" },
             exit_code: o.status.code(),
         },
     };
-    let mut file = AtomicFile::create(&o.cfg.out, "summary.json")?;
+    let mut file = AtomicFile::create(&o.opts.out, Output::Summary.name())?;
     serde_json::to_writer_pretty(&mut file, &json)?;
     file.write_all(b"\n")?;
     file.commit()
 }
 
 /// Counts by status name (empty without a history).
-fn statuses(o: &Outcome<'_>, counts: &[u64; 6]) -> BTreeMap<&'static str, u64> {
+fn statuses(o: &Run<'_>, counts: &[u64; 6]) -> BTreeMap<&'static str, u64> {
     if o.history.is_none() {
         return BTreeMap::new();
     }

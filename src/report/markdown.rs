@@ -6,16 +6,15 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use super::AtomicFile;
-use crate::audit::Outcome;
-use crate::audit::summary::severity_of;
+use super::atomic::AtomicFile;
+use super::{Output, Run};
 use crate::history::policy::{self, Status};
-use crate::phone::{Issue, Lang};
+use crate::phone::Lang;
 
 /// Renders the report.
-pub fn render(o: &Outcome<'_>) -> String {
+pub(crate) fn render(o: &Run<'_>) -> String {
     let mut md = String::new();
-    let lang = o.cfg.lang;
+    let lang = o.opts.lang;
     header(&mut md, o, lang);
     customer_headline(&mut md, o, lang);
     headline(&mut md, o, lang);
@@ -27,8 +26,8 @@ pub fn render(o: &Outcome<'_>) -> String {
 }
 
 /// Writes `report.md` into `dir`.
-pub fn write(dir: &Path, report: &str) -> anyhow::Result<()> {
-    let mut file = AtomicFile::create(dir, "report.md")?;
+pub(crate) fn write(dir: &Path, report: &str) -> anyhow::Result<()> {
+    let mut file = AtomicFile::create(dir, Output::Report.name())?;
     file.write_all(report.as_bytes())?;
     file.commit()
 }
@@ -53,7 +52,7 @@ fn share(n: u64, of: u64) -> String {
 }
 
 /// Masks the middle of a number: `+8613971234567` -> `+86139****4567`.
-pub fn mask(number: &str) -> String {
+pub(crate) fn mask(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     if chars.len() <= 8 {
         return "*".repeat(chars.len());
@@ -66,7 +65,7 @@ pub fn mask(number: &str) -> String {
     )
 }
 
-fn header(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn header(md: &mut String, o: &Run<'_>, lang: Lang) {
     let s = o.summary;
     let scan = &o.input.scan;
     let _ = writeln!(
@@ -103,7 +102,7 @@ fn header(md: &mut String, o: &Outcome<'_>, lang: Lang) {
 
 /// With a call history, the report leads with the customers: how many were reached, powered
 /// off, never answered, or had only empty numbers, as a collection team tallies it.
-fn customer_headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
     let Some(h) = o.history else { return };
     let c = &o.summary.customers;
     let _ = writeln!(
@@ -182,7 +181,7 @@ fn customer_headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
     }
 }
 
-fn headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn headline(md: &mut String, o: &Run<'_>, lang: Lang) {
     let s = o.summary;
     let n = s.numbers.verdicts;
     let c = &s.customers;
@@ -237,7 +236,7 @@ fn headline(md: &mut String, o: &Outcome<'_>, lang: Lang) {
     md.push('\n');
 }
 
-fn issues(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn issues(md: &mut String, o: &Run<'_>, lang: Lang) {
     let s = o.summary;
     let list = s.issues_by_count();
     if list.is_empty() {
@@ -256,24 +255,22 @@ fn issues(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         ],
         "|---|---|---:|---:|---|---|",
     );
-    for (code, count) in list {
-        let meaning = Issue::ALL
-            .iter()
-            .find(|i| i.code() == code)
-            .map_or("", |i| i.summary(lang));
-        let lines: Vec<String> = s.examples_of(code).iter().map(u64::to_string).collect();
+    for (issue, count) in list {
+        let lines: Vec<String> = s.examples_of(issue).iter().map(u64::to_string).collect();
         let _ = writeln!(
             md,
-            "| `{code}` | {} | {count} | {} | {meaning} | {} |",
-            severity_of(code),
+            "| `{}` | {} | {count} | {} | {} | {} |",
+            issue.code(),
+            issue.severity().as_str(),
             share(count, s.numbers.verdicts.total),
+            issue.summary(lang),
             lines.join(", ")
         );
     }
     md.push('\n');
 }
 
-fn columns(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn columns(md: &mut String, o: &Run<'_>, lang: Lang) {
     let _ = writeln!(md, "## {}\n", t(lang, "By column", "按列统计"));
     table_header(
         md,
@@ -304,7 +301,7 @@ fn columns(md: &mut String, o: &Outcome<'_>, lang: Lang) {
     md.push('\n');
 }
 
-fn shared(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn shared(md: &mut String, o: &Run<'_>, lang: Lang) {
     if o.shared.is_empty() {
         return;
     }
@@ -313,7 +310,7 @@ fn shared(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         "## {} ({} {})\n",
         t(lang, "Numbers shared by several customers", "多个客户共用的号码"),
         t(lang, "threshold", "阈值"),
-        o.cfg.shared_threshold
+        o.opts.shared_threshold
     );
     let _ = writeln!(
         md,
@@ -336,14 +333,14 @@ fn shared(md: &mut String, o: &Outcome<'_>, lang: Lang) {
         "|---|---:|---|",
     );
     for s in o.shared.iter().take(10) {
-        let number = if o.cfg.mask { mask(&s.number) } else { s.number.clone() };
+        let number = if o.opts.mask { mask(&s.number) } else { s.number.clone() };
         let lines: Vec<String> = s.lines.iter().map(u64::to_string).collect();
         let _ = writeln!(md, "| {number} | {} | {} |", s.customers, lines.join(", "));
     }
     md.push('\n');
 }
 
-fn checks(md: &mut String, o: &Outcome<'_>, lang: Lang) {
+fn checks(md: &mut String, o: &Run<'_>, lang: Lang) {
     if o.checks.is_empty() {
         return;
     }
@@ -359,7 +356,7 @@ fn checks(md: &mut String, o: &Outcome<'_>, lang: Lang) {
     );
     for c in o.checks {
         let unit = if c.percent { "%" } else { "" };
-        let _ = writeln!(md, "| `{}` | {}{unit} | {} |", c.rule, c.observed, c.status);
+        let _ = writeln!(md, "| `{}` | {}{unit} | {} |", c.rule, c.observed, c.status.as_str());
     }
     md.push('\n');
 }

@@ -4,6 +4,7 @@
 //! - `cases`: the wide table of real-world cells in tests/data/phone-cases.tsv, through the
 //!   library;
 //! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
+//! - `config_cmd`: flags checked before any I/O; no output ever replaces an input;
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
@@ -12,6 +13,7 @@
 mod audit_cmd;
 mod cases;
 mod check_cmd;
+mod config_cmd;
 mod harness;
 mod history_cmd;
 mod rules_cmd;

@@ -8,19 +8,19 @@ use serde::Serialize;
 use crate::phone::{Issue, IssueSet, Kind, Verdict};
 
 /// How many example line numbers the report keeps per issue.
-pub const EXAMPLES: usize = 5;
+pub(crate) const EXAMPLES: usize = 5;
 
 /// Counts of numbers by verdict.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct VerdictCounts {
+pub(crate) struct VerdictCounts {
     /// All numbers.
-    pub total: u64,
+    pub(crate) total: u64,
     /// Verdict ok.
-    pub ok: u64,
+    pub(crate) ok: u64,
     /// Verdict warn.
-    pub warn: u64,
+    pub(crate) warn: u64,
     /// Verdict invalid.
-    pub invalid: u64,
+    pub(crate) invalid: u64,
 }
 
 impl VerdictCounts {
@@ -44,15 +44,15 @@ impl VerdictCounts {
 /// Number-level counters. Kinds and issues are counted in arrays indexed by the enum, so a
 /// number costs a few increments; names are attached when the summary is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NumberCounts {
+pub(crate) struct NumberCounts {
     /// Totals by verdict.
-    pub verdicts: VerdictCounts,
+    pub(crate) verdicts: VerdictCounts,
     /// Numbers by kind, indexed by `Kind as usize`.
-    pub by_kind: [u64; KINDS.len()],
+    pub(crate) by_kind: [u64; KINDS.len()],
     /// Numbers (and cells, for cell-level codes) by issue, indexed by `Issue as usize`.
-    pub by_issue: [u64; 64],
+    pub(crate) by_issue: [u64; 64],
     /// Verdict counts per phone column, by position among the phone columns.
-    pub by_column: Vec<VerdictCounts>,
+    pub(crate) by_column: Vec<VerdictCounts>,
 }
 
 impl Default for NumberCounts {
@@ -67,7 +67,7 @@ impl Default for NumberCounts {
 }
 
 /// Every kind, in `Kind` order.
-pub const KINDS: [Kind; 5] = [
+pub(crate) const KINDS: [Kind; 5] = [
     Kind::Mobile,
     Kind::Landline,
     Kind::Service,
@@ -77,53 +77,53 @@ pub const KINDS: [Kind; 5] = [
 
 /// Everything counted while records stream through.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Data records read (header excluded).
-    pub rows: u64,
+    pub(crate) rows: u64,
     /// Records that were malformed and passed through.
-    pub bad_rows: u64,
+    pub(crate) bad_rows: u64,
     /// Phone cells that were empty.
-    pub empty_cells: u64,
+    pub(crate) empty_cells: u64,
     /// Number counters.
-    pub numbers: NumberCounts,
+    pub(crate) numbers: NumberCounts,
     /// The smallest line numbers where each issue was found, indexed by `Issue as usize`.
-    pub examples: Vec<Vec<u64>>,
+    pub(crate) examples: Vec<Vec<u64>>,
     /// Customers (filled after the roll-up).
-    pub customers: CustomerCounts,
+    pub(crate) customers: CustomerCounts,
     /// Numbers shared by at least the threshold number of customers (after the merge).
-    pub shared_numbers: u64,
+    pub(crate) shared_numbers: u64,
     /// Numbers taken out of the cleaned file.
-    pub removed: u64,
+    pub(crate) removed: u64,
     /// Numbers by call-history status (`Status as usize`), with `--history`.
-    pub statuses: [u64; 6],
+    pub(crate) statuses: [u64; 6],
 }
 
 /// Customer-level counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CustomerCounts {
+pub(crate) struct CustomerCounts {
     /// Distinct customers.
-    pub total: u64,
+    pub(crate) total: u64,
     /// Customers with no valid number of their own or their family's.
-    pub lost_contact: u64,
+    pub(crate) lost_contact: u64,
     /// Customers flagged `customer.no_valid_number`.
-    pub no_valid_number: u64,
+    pub(crate) no_valid_number: u64,
     /// Customers flagged `customer.no_landline`.
-    pub no_landline: u64,
+    pub(crate) no_landline: u64,
     /// Customers by call-history status (`Status as usize`), with `--history`.
     #[serde(skip)]
-    pub statuses: [u64; 6],
+    pub(crate) statuses: [u64; 6],
 }
 
 impl Summary {
     /// A summary for `columns` phone columns.
-    pub fn new(columns: usize) -> Summary {
+    pub(crate) fn new(columns: usize) -> Summary {
         let mut s = Summary::default();
         s.numbers.by_column = vec![VerdictCounts::default(); columns];
         s
     }
 
     /// Counts one number found in phone column `column` on `line`.
-    pub fn add_number(&mut self, column: usize, kind: Kind, issues: IssueSet, line: u64) {
+    pub(crate) fn add_number(&mut self, column: usize, kind: Kind, issues: IssueSet, line: u64) {
         let verdict = Verdict::of(issues);
         self.numbers.verdicts.add(verdict);
         if let Some(c) = self.numbers.by_column.get_mut(column) {
@@ -134,7 +134,7 @@ impl Summary {
     }
 
     /// Counts issues found on `line` (cell-level ones too).
-    pub fn add_issues(&mut self, issues: IssueSet, line: u64) {
+    pub(crate) fn add_issues(&mut self, issues: IssueSet, line: u64) {
         if self.examples.len() < 64 {
             self.examples.resize(64, Vec::new());
         }
@@ -145,7 +145,7 @@ impl Summary {
     }
 
     /// Adds `other` into `self`.
-    pub fn merge(&mut self, other: &Summary) {
+    pub(crate) fn merge(&mut self, other: &Summary) {
         self.rows += other.rows;
         self.bad_rows += other.bad_rows;
         self.empty_cells += other.empty_cells;
@@ -179,7 +179,7 @@ impl Summary {
     }
 
     /// Counts by issue code (variants that share a code are added together), code order.
-    pub fn by_code(&self) -> BTreeMap<&'static str, u64> {
+    pub(crate) fn by_code(&self) -> BTreeMap<&'static str, u64> {
         let mut map = BTreeMap::new();
         for issue in Issue::ALL {
             let n = self.numbers.by_issue[*issue as usize];
@@ -190,19 +190,13 @@ impl Summary {
         map
     }
 
-    /// The example lines of a code.
-    pub fn examples_of(&self, code: &str) -> Vec<u64> {
-        let mut lines = Vec::new();
-        for issue in Issue::ALL.iter().filter(|i| i.code() == code) {
-            for &line in self.examples.get(*issue as usize).map_or(&[][..], Vec::as_slice) {
-                add_example(&mut lines, line);
-            }
-        }
-        lines
+    /// The example lines of an issue (the smallest line numbers it was seen on).
+    pub(crate) fn examples_of(&self, issue: Issue) -> &[u64] {
+        self.examples.get(issue as usize).map_or(&[][..], Vec::as_slice)
     }
 
     /// Numbers by kind name.
-    pub fn by_kind(&self) -> BTreeMap<&'static str, u64> {
+    pub(crate) fn by_kind(&self) -> BTreeMap<&'static str, u64> {
         KINDS
             .iter()
             .map(|k| (k.as_str(), self.numbers.by_kind[*k as usize]))
@@ -211,7 +205,7 @@ impl Summary {
     }
 
     /// The count behind a metric and the base its share is taken of.
-    pub fn metric(&self, name: &str) -> (u64, u64) {
+    pub(crate) fn metric(&self, name: &str) -> (u64, u64) {
         let numbers = self.numbers.verdicts.total;
         match name {
             "ok" => (self.numbers.verdicts.ok, numbers),
@@ -229,10 +223,16 @@ impl Summary {
         }
     }
 
-    /// The issue codes with counts, most frequent first (ties by code).
-    pub fn issues_by_count(&self) -> Vec<(&'static str, u64)> {
-        let mut list: Vec<(&'static str, u64)> = self.by_code().into_iter().collect();
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    /// The issues seen, with counts, most frequent first (ties by code, then variant). Keyed
+    /// by variant, not code: two variants share `landline.local_prefix` with different
+    /// severities (an error for 0 or 1, a warning for 9), and each row must carry its own.
+    pub(crate) fn issues_by_count(&self) -> Vec<(Issue, u64)> {
+        let mut list: Vec<(Issue, u64)> = Issue::ALL
+            .iter()
+            .map(|i| (*i, self.numbers.by_issue[*i as usize]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code().cmp(b.0.code())).then(a.0.cmp(&b.0)));
         list
     }
 }
@@ -246,14 +246,6 @@ fn add_example(lines: &mut Vec<u64>, line: u64) {
         }
         _ => {}
     }
-}
-
-/// The severity of a code, for the report.
-pub fn severity_of(code: &str) -> &'static str {
-    Issue::ALL
-        .iter()
-        .find(|i| i.code() == code)
-        .map_or("", |i| i.severity().as_str())
 }
 
 #[cfg(test)]
@@ -281,7 +273,7 @@ mod tests {
         right.merge(&a);
         right.merge(&b);
         assert_eq!(left, right);
-        assert_eq!(left.examples_of("landline.length"), vec![1, 2, 3, 4, 5]);
+        assert_eq!(left.examples_of(Issue::LandlineLength), [1, 2, 3, 4, 5]);
         assert_eq!(left.numbers.verdicts.total, 18);
         assert_eq!(left.metric("invalid"), (9, 18));
     }

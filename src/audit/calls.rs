@@ -1,0 +1,193 @@
+//! The call history's side of the audit: each number's decision, its prune.csv row, the
+//! customer's next action, and after the stream orphans.csv and compliance.csv.
+
+use std::collections::HashSet;
+
+use smallvec::SmallVec;
+
+use super::customers::CustomerPart;
+use super::record::{Ctx, Found, Place};
+use crate::history::policy::{self, Action, Decision, Status};
+use crate::history::state::{DAY, NumberState};
+use crate::history::{self, History};
+use crate::phone::{Issue, Number, Verdict, message};
+use crate::report::rows::{CallFacts, ComplianceRow, OrphanRow, prune_reason};
+use crate::report::{CsvFile, Output, PruneRow, ReportOptions, table};
+
+/// The history's decision on one number, and its folded state (none: never called).
+pub(crate) struct Call<'h> {
+    pub(crate) decision: Decision,
+    state: Option<&'h NumberState>,
+}
+
+impl<'h> Call<'h> {
+    /// Looks the number up; records its key in `matched` when the history has it. Numbers
+    /// the engine judges invalid are empty and pruned, dialled or not.
+    pub(crate) fn of(h: &'h History, n: &Number, matched: &mut SmallVec<[u64; 4]>) -> Call<'h> {
+        let key = history::key(n);
+        let state = h.states.get(&key);
+        if state.is_some() {
+            matched.push(key);
+        }
+        let decision = if n.verdict() == Verdict::Invalid {
+            Decision {
+                status: Status::Empty,
+                fine: "invalid",
+                action: Action::Prune,
+                slot: None,
+                after_day: None,
+            }
+        } else {
+            h.policy.decide(state, h.as_of)
+        };
+        Call { decision, state }
+    }
+
+    /// The history columns of numbers.csv.
+    pub(crate) fn facts<'a>(&'a self, next_slot: &'a str) -> CallFacts<'a> {
+        CallFacts {
+            status: self.decision.status,
+            fine: self.decision.fine,
+            attempts: self.state.map_or(0, |s| u64::from(s.attempts)),
+            last_attempt: self.state.filter(|s| s.attempts > 0).map(|s| s.last_attempt),
+            action: self.decision.action,
+            next_slot,
+        }
+    }
+}
+
+/// `weekday_evening 2026-11-02 18:00` for a retry, the date for `retry_later`.
+pub(crate) fn next_slot(h: &History, d: &Decision) -> String {
+    if let Some(day) = d.after_day {
+        return policy::date_of(u32::from(day) * DAY).to_string();
+    }
+    let Some(slot) = d.slot else { return String::new() };
+    let name = &h.policy.slots[usize::from(slot)].name;
+    match h.policy.next_time(slot, h.as_of) {
+        Some(t) => format!("{name} {}", policy::format_minutes(t)),
+        None => name.clone(),
+    }
+}
+
+/// The prune.csv row of a number the history says to remove: an invalid number with the
+/// engine's worst reason, a dead one with the history's.
+pub(crate) fn write_prune(
+    out: &mut Vec<u8>,
+    place: Place<'_>,
+    (column, f, raw): (&str, &Found, &str),
+    national: &str,
+    call: &Call<'_>,
+    ctx: &Ctx<'_>,
+) {
+    let d = &call.decision;
+    if d.action != Action::Prune {
+        return;
+    }
+    let reason = if d.fine == "invalid" {
+        let worst = f.number.issues.worst();
+        let issue = f
+            .number
+            .issues
+            .iter()
+            .find(|i| Some(i.severity()) == worst)
+            .unwrap_or(Issue::Unrecognised);
+        message(issue, Some(&f.number), ctx.engine.rules(), ctx.lang).into_owned()
+    } else {
+        prune_reason(d.fine, ctx.lang).to_string()
+    };
+    PruneRow {
+        line: place.line,
+        customer_id: place.id,
+        column,
+        relation: f.relation,
+        raw,
+        national,
+        status: d.status,
+        fine: d.fine,
+        reason: &reason,
+    }
+    .write(out);
+}
+
+/// The next action for a customer: the action of their best number while it is alive;
+/// once the best is a dead end, the most hopeful action left (a never-called relative's
+/// number, a verification).
+pub(crate) fn customer_action(h: &History, c: &CustomerPart) -> String {
+    let alive = matches!(c.status(), Status::Reached | Status::NoAnswer | Status::PoweredOff);
+    let next = if alive { c.best.map(|b| b.next) } else { c.open };
+    let Some(next) = next else {
+        return Action::Prune.as_str().to_string();
+    };
+    let decision = Decision {
+        status: c.status(),
+        fine: "",
+        action: next.action,
+        slot: next.slot,
+        after_day: next.after_day,
+    };
+    let when = next_slot(h, &decision);
+    if when.is_empty() {
+        next.action.as_str().to_string()
+    } else {
+        format!("{} {when}", next.action.as_str())
+    }
+}
+
+/// orphans.csv (logged numbers that match no contact) and compliance.csv; also counts the
+/// matched and unmatched attempts.
+pub(crate) fn write_files(
+    opts: &ReportOptions,
+    h: &mut History,
+    matched: &HashSet<u64>,
+) -> anyhow::Result<Vec<CsvFile>> {
+    let mut keys: Vec<(&u64, &NumberState)> = h.states.iter().collect();
+    keys.sort_by_key(|(k, _)| **k);
+    let (hit, orphans): (Vec<_>, Vec<_>) = keys.into_iter().partition(|(k, _)| matched.contains(k));
+    let hit: u64 = hit.iter().map(|(_, s)| u64::from(s.attempts)).sum();
+    let orphan_count = orphans.len() as u64;
+    let orphans_csv = table(
+        opts,
+        Output::Orphans,
+        &OrphanRow::HEADER,
+        orphans,
+        |(key, state), out| {
+            let d = h.policy.decide(Some(state), h.as_of);
+            let number = history::key_digits(**key).unwrap_or_else(|| format!("#{key:016x}"));
+            OrphanRow {
+                number: &number,
+                attempts: u64::from(state.attempts),
+                last_attempt: state.last_attempt,
+                status: d.status,
+                fine: d.fine,
+            }
+            .write(out);
+        },
+    )?;
+    h.orphans += orphan_count;
+    h.calls.matched = hit;
+    // Unmatched: attempts on orphan numbers and attempts whose number could not be read.
+    h.calls.unmatched = h.calls.attempts - hit;
+    let compliance = table(
+        opts,
+        Output::Compliance,
+        &ComplianceRow::HEADER,
+        &h.violations,
+        |v, out| {
+            let time = if v.rule == "window" {
+                policy::format_minutes(v.at)
+            } else {
+                policy::date_of(v.at).to_string()
+            };
+            let number = history::key_digits(v.key).unwrap_or_default();
+            ComplianceRow {
+                rule: v.rule,
+                number: &number,
+                time: &time,
+                place: v.place.map(|(log, line)| (h.logs[log].0.as_str(), line)),
+                unanswered: (v.count > 0).then_some(u64::from(v.count)),
+            }
+            .write(out);
+        },
+    )?;
+    Ok(vec![orphans_csv, compliance])
+}

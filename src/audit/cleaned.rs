@@ -1,0 +1,83 @@
+//! cleaned.csv and removed.csv for one record: phone cells rewritten with the kept numbers in
+//! canonical form, and a removed.csv row for every value taken out, so that the two files
+//! together give back every phone value of the input.
+
+use smallvec::SmallVec;
+
+use super::record::{Ctx, Found, Place, Processed};
+use crate::input::dialect::Fields;
+use crate::phone::{Issue, IssueSet, Number, message};
+use crate::report::RemovedRow;
+use crate::report::rows;
+
+/// Writes the cleaned record (phone cells rewritten: kept numbers in canonical form, pruned
+/// ones out) and a removed row for everything taken out.
+pub(crate) fn write(
+    p: &mut Processed,
+    fields: &Fields,
+    found: &[Found],
+    cells: &[IssueSet],
+    place: Place<'_>,
+    ctx: &Ctx<'_>,
+) {
+    let mut rewritten: SmallVec<[String; 4]> = SmallVec::new();
+    for (pos, col) in ctx.columns.phones.iter().enumerate() {
+        let original = fields.get(col.index);
+        let at = (place, col.name.as_str(), original);
+        let mut kept: Vec<String> = Vec::new();
+        let mut any = false;
+        for f in found.iter().filter(|f| f.pos == pos) {
+            any = true;
+            if ctx.prune.takes(f.number.issues) {
+                removed(p, at, f.number.raw(original), f.number.issues, Some(&f.number), ctx);
+            } else {
+                kept.push(f.number.cleaned());
+            }
+        }
+        let text_only = !any && !cells[pos].contains(Issue::Empty) && !original.trim().is_empty();
+        if text_only && ctx.prune.takes(cells[pos]) {
+            // A cell with text but no number (无, 不详, a name): taken out whole, with why.
+            removed(p, at, original, cells[pos], None, ctx);
+        } else if text_only {
+            kept.push(original.to_string());
+        }
+        rewritten.push(kept.join("/"));
+    }
+    let phones = &ctx.columns.phones;
+    let cells = fields.iter().enumerate().map(|(i, field)| {
+        phones
+            .iter()
+            .position(|c| c.index == i)
+            .map_or(field, |p| rewritten[p].as_str())
+    });
+    rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter);
+}
+
+/// One row of removed.csv: the value taken out, its whole cell, and why.
+fn removed(
+    p: &mut Processed,
+    (place, column, cell): (Place<'_>, &str, &str),
+    raw: &str,
+    issues: IssueSet,
+    number: Option<&Number>,
+    ctx: &Ctx<'_>,
+) {
+    let severity = issues.worst();
+    let worst = issues
+        .iter()
+        .find(|i| Some(i.severity()) == severity)
+        .unwrap_or(Issue::NoNumber);
+    let reason = message(worst, number, ctx.engine.rules(), ctx.lang);
+    RemovedRow {
+        line: place.line,
+        record: place.record,
+        customer_id: place.id,
+        column,
+        raw,
+        cell,
+        issues,
+        reason: &reason,
+    }
+    .write(&mut p.out.removed);
+    p.tally.removed += 1;
+}

@@ -1,0 +1,154 @@
+//! The stream: records are read in batches; each batch is checked in parallel (rayon) while
+//! the next one is read; results are handed on in input order, so the outputs are
+//! byte-identical for any thread count.
+
+use std::collections::HashSet;
+
+use anyhow::Context as _;
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use super::customers::CustomerPart;
+use super::record::{self, Ctx, Processed};
+use super::shared::SharedNumber;
+use super::spill::Sorter;
+use crate::input::{Input, RawRecord, RecordReader};
+use crate::report::{Streams, Summary};
+
+/// Where processed records go, in input order: the streamed outputs, the sorters of the
+/// customer roll-up and the shared-number search, and the history keys seen.
+pub(crate) struct Sink {
+    /// numbers.csv, cleaned.csv, removed.csv, bad_rows.csv, prune.csv.
+    pub(crate) streams: Streams,
+    /// Customer partials, merged by id after the stream.
+    pub(crate) customers: Sorter<CustomerPart>,
+    /// Sightings of own and family numbers.
+    pub(crate) sightings: Sorter<SharedNumber>,
+    /// Keys of history numbers that matched a contact.
+    pub(crate) matched: HashSet<u64>,
+    /// The counters.
+    pub(crate) summary: Summary,
+}
+
+impl Sink {
+    /// Writes a processed batch in order and feeds the sorters.
+    fn take(&mut self, results: Vec<Processed>, batch_summary: &Summary) -> anyhow::Result<()> {
+        self.summary.merge(batch_summary);
+        let mut pending: Option<CustomerPart> = None;
+        for p in results {
+            self.streams.write(&p.out)?;
+            self.matched.extend(p.matched.iter().copied());
+            for s in p.shared {
+                self.sightings.push(s)?;
+            }
+            // Consecutive records of one customer merge here, before the sorter sees them.
+            if let Some(c) = p.customer {
+                match &mut pending {
+                    Some(prev) if prev.id == c.id => prev.merge(&c),
+                    _ => {
+                        if let Some(prev) = pending.replace(c) {
+                            self.customers.push(prev)?;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(prev) = pending {
+            self.customers.push(prev)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads batches of `batch` records and processes each in parallel with the reading of the
+/// next; hands every processed batch, in order, to `sink`.
+pub(crate) fn stream(
+    input: &Input,
+    ctx: &Ctx<'_>,
+    batch: usize,
+    progress: &ProgressBar,
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
+    let mut reader = input.records()?;
+    let mut next_record = 1u64;
+    let mut records = read_batch(&mut reader, batch, &mut next_record, &input.display)?;
+    let columns = input.columns.phones.len();
+    while !records.is_empty() {
+        let (next, (results, batch_summary)) = rayon::join(
+            || read_batch(&mut reader, batch, &mut next_record, &input.display),
+            || process_batch(&records, ctx, columns),
+        );
+        let bytes: usize = records.iter().map(|(_, r)| r.text.len() + 1).sum();
+        progress.inc(bytes as u64);
+        sink.take(results, &batch_summary)?;
+        records = next?;
+    }
+    Ok(())
+}
+
+/// Up to `size` records with their record numbers.
+fn read_batch(
+    reader: &mut RecordReader<Box<dyn std::io::BufRead + Send>>,
+    size: usize,
+    next_record: &mut u64,
+    display: &str,
+) -> anyhow::Result<Vec<(u64, RawRecord)>> {
+    let mut batch = Vec::with_capacity(size);
+    let mut rec = RawRecord::default();
+    while batch.len() < size && reader.read(&mut rec).with_context(|| format!("reading {display}"))? {
+        if rec.text.is_empty() {
+            // A blank line is not a record; it is kept out of every output.
+            continue;
+        }
+        batch.push((*next_record, std::mem::take(&mut rec)));
+        *next_record += 1;
+    }
+    Ok(batch)
+}
+
+/// Processes a batch in parallel and folds its counts. rayon's indexed `collect_into_vec`
+/// keeps input order; the summary folds per thread and merges commutatively.
+fn process_batch(batch: &[(u64, RawRecord)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Processed>, Summary) {
+    let mut results = Vec::with_capacity(batch.len());
+    batch
+        .par_iter()
+        .map(|(n, rec)| record::process(rec, *n, ctx))
+        .collect_into_vec(&mut results);
+    let summary = results
+        .par_iter()
+        .fold(
+            || Summary::new(columns),
+            |mut s, p| {
+                count(&mut s, p);
+                s
+            },
+        )
+        .reduce(
+            || Summary::new(columns),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        );
+    (results, summary)
+}
+
+/// Adds one record's tally to `s`.
+fn count(s: &mut Summary, p: &Processed) {
+    s.rows += 1;
+    if p.tally.bad {
+        s.bad_rows += 1;
+        return;
+    }
+    s.empty_cells += u64::from(p.tally.empty_cells);
+    s.removed += u64::from(p.tally.removed);
+    for (col, kind, issues) in &p.tally.numbers {
+        s.add_number(usize::from(*col), *kind, *issues, p.line);
+    }
+    for issues in &p.tally.cells {
+        s.add_issues(*issues, p.line);
+    }
+    for status in &p.tally.statuses {
+        s.statuses[*status as usize] += 1;
+    }
+}

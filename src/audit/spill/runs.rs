@@ -1,0 +1,218 @@
+//! The run files of the external sorter: creating and deleting them, the framed encoding of
+//! values on disk, and the stable k-way merge that reads them back in order.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic;
+
+use super::{FAN_IN, NEXT_RUN, PREFIX, READ_BUFFER, Spill, WRITE_BUFFER};
+
+/// The run files of one sort, oldest run first. Dropping it deletes them, so no error path
+/// leaves files behind in the user's output directory.
+pub(super) struct RunFiles {
+    pub(super) dir: PathBuf,
+    pub(super) paths: Vec<PathBuf>,
+}
+
+impl RunFiles {
+    /// Creates a new, empty run file and records it for deletion before anything is written.
+    pub(super) fn create(&mut self) -> io::Result<(PathBuf, File)> {
+        let mut attempts = 0;
+        loop {
+            let n = NEXT_RUN.fetch_add(1, atomic::Ordering::Relaxed);
+            let path = self.dir.join(format!("{PREFIX}{}-{n}.tmp", std::process::id()));
+            // `create_new` so a stale file of a crashed run with the same pid is never reused.
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    self.paths.push(path.clone());
+                    return Ok((path, file));
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => attempts += 1,
+                Err(e) => return Err(with_path(&path, &e)),
+            }
+        }
+    }
+
+    /// Merges groups of [`FAN_IN`] consecutive runs until at most `FAN_IN` are left, so the
+    /// final merge has bounded read buffers and open files however many runs were spilled.
+    /// Merging neighbours keeps the runs in push order, so the sort stays stable.
+    pub(super) fn compact<T: Spill>(&mut self, scratch: &mut Vec<u8>) -> io::Result<()> {
+        while self.paths.len() > FAN_IN {
+            let old = self.paths.clone();
+            let mut merged = Vec::with_capacity(old.len().div_ceil(FAN_IN));
+            for chunk in old.chunks(FAN_IN) {
+                let sources = chunk.iter().map(|p| open_run(p)).collect::<io::Result<Vec<_>>>()?;
+                let mut merge = Merge::<T>::new(sources)?;
+                // `create` appends to `paths`, so a failure below still deletes the new file.
+                let (path, file) = self.create()?;
+                write_run(&path, file, std::iter::from_fn(|| merge.next().transpose()), scratch)?;
+                drop(merge);
+                for p in chunk {
+                    fs::remove_file(p).map_err(|e| with_path(p, &e))?;
+                }
+                merged.push(path);
+            }
+            self.paths = merged;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for RunFiles {
+    fn drop(&mut self) {
+        for path in &self.paths {
+            // Best effort: a file already removed (or never fully made) is not an error here.
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes `values` to `file` as length-prefixed frames.
+pub(super) fn write_run<T: Spill>(
+    path: &Path,
+    file: File,
+    values: impl Iterator<Item = io::Result<T>>,
+    scratch: &mut Vec<u8>,
+) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+    for value in values {
+        write_frame(&mut out, &value?, scratch).map_err(|e| with_path(path, &e))?;
+    }
+    out.into_inner().map_err(|e| with_path(path, e.error()))?;
+    Ok(())
+}
+
+/// Writes one value as a `u32` little-endian length and its encoding.
+pub(super) fn write_frame<T: Spill>(out: &mut impl Write, value: &T, scratch: &mut Vec<u8>) -> io::Result<()> {
+    scratch.clear();
+    value.encode(scratch);
+    let len = u32::try_from(scratch.len())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "spilled value of 4 GiB or more"))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(scratch)
+}
+
+/// Reads one frame into `frame` and decodes it; `None` at a clean end of the run.
+pub(super) fn read_frame<T: Spill>(reader: &mut impl BufRead, frame: &mut Vec<u8>) -> io::Result<Option<T>> {
+    if reader.fill_buf()?.is_empty() {
+        return Ok(None);
+    }
+    let mut len = [0; 4];
+    reader
+        .read_exact(&mut len)
+        .map_err(|e| io::Error::new(e.kind(), "spill run truncated inside a frame length"))?;
+    let len = u32::from_le_bytes(len);
+    frame.clear();
+    // `take` + `read_to_end` grows the buffer only as bytes arrive, so a corrupt length
+    // cannot make us allocate 4 GiB up front.
+    Read::by_ref(reader).take(u64::from(len)).read_to_end(frame)?;
+    if frame.len() != len as usize {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("spill run truncated: frame of {len} bytes has {}", frame.len()),
+        ));
+    }
+    let mut input = &frame[..];
+    match T::decode(&mut input)? {
+        Some(value) if input.is_empty() => Ok(Some(value)),
+        Some(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "spill frame has trailing bytes",
+        )),
+        None => Err(io::Error::new(io::ErrorKind::InvalidData, "empty spill frame")),
+    }
+}
+
+/// Adds the file's path to an I/O error, keeping its kind.
+pub(super) fn with_path(path: &Path, e: &io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("spill file {}: {e}", path.display()))
+}
+
+/// Opens a run file for the merge.
+pub(super) fn open_run<T>(path: &Path) -> io::Result<Source<T>> {
+    let file = File::open(path).map_err(|e| with_path(path, &e))?;
+    Ok(Source::File {
+        path: path.to_path_buf(),
+        reader: BufReader::with_capacity(READ_BUFFER, file),
+    })
+}
+
+/// One sorted input of the merge.
+pub(super) enum Source<T> {
+    /// The last values pushed, sorted but never spilled.
+    Memory(std::vec::IntoIter<T>),
+    /// A run file.
+    File { path: PathBuf, reader: BufReader<File> },
+}
+
+impl<T: Spill> Source<T> {
+    fn next(&mut self, frame: &mut Vec<u8>) -> io::Result<Option<T>> {
+        match self {
+            Source::Memory(values) => Ok(values.next()),
+            Source::File { path, reader } => read_frame(reader, frame).map_err(|e| with_path(path, &e)),
+        }
+    }
+}
+
+/// The smallest unread value of one source. Ordered reversed, so the max-heap `BinaryHeap`
+/// pops the smallest value, and among equal values the one from the earliest run.
+struct Head<T> {
+    value: T,
+    run: usize,
+}
+
+impl<T: Ord> Ord for Head<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.value.cmp(&self.value).then_with(|| other.run.cmp(&self.run))
+    }
+}
+
+impl<T: Ord> PartialOrd for Head<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T: Ord> PartialEq for Head<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<T: Ord> Eq for Head<T> {}
+
+/// A k-way merge of sorted sources, holding one value per source.
+pub(super) struct Merge<T> {
+    sources: Vec<Source<T>>,
+    heap: BinaryHeap<Head<T>>,
+    /// Frame buffer shared by all file sources: only one value is read at a time.
+    frame: Vec<u8>,
+}
+
+impl<T: Spill> Merge<T> {
+    /// Reads the first value of every source.
+    pub(super) fn new(mut sources: Vec<Source<T>>) -> io::Result<Self> {
+        let mut heap = BinaryHeap::with_capacity(sources.len());
+        let mut frame = Vec::new();
+        for (run, source) in sources.iter_mut().enumerate() {
+            if let Some(value) = source.next(&mut frame)? {
+                heap.push(Head { value, run });
+            }
+        }
+        Ok(Merge { sources, heap, frame })
+    }
+
+    /// The smallest remaining value, replacing it in the heap with its source's next one.
+    pub(super) fn next(&mut self) -> io::Result<Option<T>> {
+        let Some(Head { value, run }) = self.heap.pop() else {
+            return Ok(None);
+        };
+        if let Some(next) = self.sources[run].next(&mut self.frame)? {
+            self.heap.push(Head { value: next, run });
+        }
+        Ok(Some(value))
+    }
+}
