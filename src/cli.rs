@@ -38,13 +38,20 @@ pub enum Command {
     ///
     /// Examples:
     ///   contact-audit audit contacts.csv --out audit/
-    ///   contact-audit audit contacts.csv --out audit/ --fail-on 'invalid>2%' --fail-on bad_rows>0
+    ///   contact-audit audit contacts.csv --out audit/ --fail-on 'invalid>2%' --fail-on 'bad_rows>0'
     ///   cat contacts.csv | contact-audit audit - --out audit/ --default-area-code 027
     ///   contact-audit audit contacts.csv --history crm-calls.csv --history Master.csv --out audit/
     #[command(verbatim_doc_comment, after_long_help = crate::report::outputs_help())]
     Audit(Box<AuditArgs>),
     /// Validate a rules set (the embedded one, or DIR) and list every bad line.
     Rules(RulesArgs),
+    /// Explain an issue code (its severity and meaning), or list every code with --list.
+    ///
+    /// Examples:
+    ///   contact-audit explain landline.length
+    ///   contact-audit explain --list --format markdown --lang en
+    #[command(verbatim_doc_comment)]
+    Explain(ExplainArgs),
 }
 
 /// Options shared by the commands that judge numbers.
@@ -103,7 +110,8 @@ pub struct AuditArgs {
     /// What to take out of cleaned.csv: verdicts (invalid, warn), issue codes, or none.
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "invalid")]
     pub prune: Vec<String>,
-    /// Fail (exit 1) when EXPR holds, e.g. invalid>2%, landline.length>0, bad_rows>0.
+    /// Fail (exit 1) when EXPR holds, e.g. 'invalid>2%', 'landline.length>0', 'bad_rows>0'
+    /// (quote it: an unquoted > is a shell redirect).
     /// Repeatable. Metrics: ok, warn, invalid, bad_rows, rows, numbers, customers,
     /// lost_contact, or any issue code; a % threshold is a share.
     #[arg(long, value_name = "EXPR")]
@@ -185,6 +193,43 @@ pub enum RulesAction {
         /// The rules directory; the embedded set when omitted.
         dir: Option<PathBuf>,
     },
+}
+
+/// `contact-audit explain`.
+#[derive(Debug, ClapArgs)]
+pub struct ExplainArgs {
+    /// The issue code to explain (e.g. landline.length).
+    #[arg(value_name = "CODE", required_unless_present = "list", conflicts_with = "list")]
+    pub code: Option<String>,
+    /// List every issue code with its severity and meaning.
+    #[arg(long)]
+    pub list: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Language of messages (default: from LANG; Chinese when it starts with zh).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+/// How `explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Aligned plain text.
+    Text,
+    /// A Markdown table.
+    Markdown,
+}
+
+impl ExplainArgs {
+    /// The language, chosen as `check` chooses it.
+    pub(crate) fn lang(&self) -> Lang {
+        match self.lang {
+            Some(LangArg::Zh) => Lang::Zh,
+            Some(LangArg::En) => Lang::En,
+            None => lang_from_env(),
+        }
+    }
 }
 
 /// Message language on the command line.

@@ -2,6 +2,7 @@
 
 mod audit;
 mod check;
+mod explain;
 mod rules;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
         Command::Rules(rules) => match rules.action {
             RulesAction::Check { dir } => rules::check(dir.as_deref()),
         },
+        Command::Explain(explain) => explain::run(&explain),
     }
 }
 

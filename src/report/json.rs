@@ -28,7 +28,7 @@ struct SummaryJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     compliance: Option<ComplianceJson>,
     removed: u64,
-    checks: &'a [crate::audit::checks::CheckResult],
+    checks: &'a [super::CheckResult],
     result: ResultJson,
 }
 

@@ -8,13 +8,21 @@
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
-//! - `snapshots`: every output file of the bundled example, pinned with insta.
+//! - `snapshots`: every output file of the bundled example, pinned with insta;
+//! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
+//!   docs/issue-codes.md kept equal to what the binary prints;
+//! - `layering`: the module order of src/ (no cycles; imports only from earlier modules);
+//! - `readme`: every README command run as written, with its documented exit and output;
+//!   links, `--fail-on` quoting and `--help` examples of the docs.
 
 mod audit_cmd;
 mod cases;
 mod check_cmd;
 mod config_cmd;
+mod explain_cmd;
 mod harness;
 mod history_cmd;
+mod layering;
+mod readme;
 mod rules_cmd;
 mod snapshots;
