@@ -34,7 +34,7 @@ pub enum Command {
     ///
     /// Writes the files listed below into --out (with --history every number also gets a
     /// status and an action). Exit codes: 0 clean or under thresholds, 1 a --fail-on check
-    /// failed, 2 usage or rules error, 3 input unreadable.
+    /// failed, 2 usage or rules error, 3 input unreadable or output unwritable.
     ///
     /// Examples:
     ///   contact-audit audit contacts.csv --out audit/

@@ -11,7 +11,8 @@ pub enum ExitStatus {
     ChecksFailed,
     /// 2: usage error or a bad rules set.
     UsageError,
-    /// 3: the input could not be read (missing, undecodable).
+    /// 3: the input could not be read (missing, undecodable), or an output could not be
+    /// written (no permission, disk full).
     InputUnreadable,
 }
 
@@ -46,9 +47,23 @@ impl std::fmt::Display for Unreadable {
 
 impl std::error::Error for Unreadable {}
 
+/// An error that means an output could not be written (exit 3, like an unreadable input:
+/// the run could not do its I/O, and no flag will fix that).
+#[derive(Debug)]
+pub struct Unwritable(pub String);
+
+impl std::fmt::Display for Unwritable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unwritable {}
+
 /// The exit status for an error that stopped the run.
 pub fn status_of(err: &anyhow::Error) -> ExitStatus {
-    if err.chain().any(|e| e.downcast_ref::<Unreadable>().is_some()) {
+    let io_failed = |e: &(dyn std::error::Error + 'static)| e.is::<Unreadable>() || e.is::<Unwritable>();
+    if err.chain().any(io_failed) {
         ExitStatus::InputUnreadable
     } else {
         ExitStatus::UsageError
@@ -71,6 +86,8 @@ mod tests {
         let err = anyhow::Error::new(Unreadable("bad bytes".into())).context("reading x.csv");
         assert_eq!(status_of(&err).code(), 3);
         assert_eq!(status_of(&anyhow::anyhow!("bad flag")).code(), 2);
+        let err = anyhow::Error::new(Unwritable("out/numbers.csv: disk full".into())).context("writing");
+        assert_eq!(status_of(&err).code(), 3);
     }
 
     #[test]

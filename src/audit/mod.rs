@@ -22,7 +22,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, Unwritable};
 use crate::history::{self, HistoryOptions};
 use crate::input::{self, Input, InputOptions};
 use crate::phone::Engine;
@@ -147,8 +147,10 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
 /// unreadable input leaves nothing behind; standard input is spooled into that directory.
 fn open_input(cfg: &AuditConfig) -> anyhow::Result<Input> {
     let out = &cfg.report.out;
-    let create =
-        || std::fs::create_dir_all(out).with_context(|| format!("creating output directory {}", out.display()));
+    let create = || {
+        std::fs::create_dir_all(out)
+            .map_err(|e| anyhow::Error::new(Unwritable(format!("creating output directory {}: {e}", out.display()))))
+    };
     if cfg.input.path.as_os_str() == "-" {
         create()?;
         return input::open(&cfg.input);

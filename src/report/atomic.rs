@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use crate::exit::Unwritable;
 
 /// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed.
@@ -21,12 +21,18 @@ impl AtomicFile {
     pub(crate) fn create(dir: &Path, name: &str) -> anyhow::Result<AtomicFile> {
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
-        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let file = File::create(&tmp).map_err(|e| unwritable(&tmp, &e))?;
         Ok(AtomicFile {
             tmp,
             path,
             out: Some(BufWriter::with_capacity(1 << 20, file)),
         })
+    }
+
+    /// Writes `bytes`; a failure (disk full) names the output and exits 3.
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let out = self.out.as_mut().expect("open until committed");
+        out.write_all(bytes).map_err(|e| unwritable(&self.path, &e))
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -35,14 +41,15 @@ impl AtomicFile {
         let file = out
             .into_inner()
             .map_err(io::IntoInnerError::into_error)
-            .with_context(|| self.context())?;
-        file.sync_all().with_context(|| self.context())?;
-        std::fs::rename(&self.tmp, &self.path).with_context(|| self.context())
+            .map_err(|e| unwritable(&self.path, &e))?;
+        file.sync_all().map_err(|e| unwritable(&self.path, &e))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| unwritable(&self.path, &e))
     }
+}
 
-    fn context(&self) -> String {
-        format!("writing {}", self.path.display())
-    }
+/// An output that cannot be written: exit 3.
+pub(crate) fn unwritable(path: &Path, e: &io::Error) -> anyhow::Error {
+    anyhow::Error::new(Unwritable(format!("writing {}: {e}", path.display())))
 }
 
 impl Write for AtomicFile {

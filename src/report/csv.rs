@@ -2,7 +2,6 @@
 //! String per field), and [`CsvFile`], an atomic file with the output encoding and CRLF line
 //! endings that spreadsheets on Windows expect.
 
-use std::io::{self, Write as _};
 use std::path::Path;
 
 use super::atomic::AtomicFile;
@@ -125,7 +124,7 @@ impl CsvFile {
     ) -> anyhow::Result<CsvFile> {
         let mut file = AtomicFile::create(dir, output.name())?;
         if encoding == OutputEncoding::Utf8Bom {
-            file.write_all(b"\xEF\xBB\xBF")?;
+            file.write_bytes(b"\xEF\xBB\xBF")?;
         }
         let mut csv = CsvFile { file, encoding };
         csv.write_rows(header)?;
@@ -133,12 +132,12 @@ impl CsvFile {
     }
 
     /// Writes rows that are UTF-8 and already terminated, in the file's encoding.
-    pub(crate) fn write_rows(&mut self, rows: &[u8]) -> io::Result<()> {
+    pub(crate) fn write_rows(&mut self, rows: &[u8]) -> anyhow::Result<()> {
         if self.encoding != OutputEncoding::Gb18030 {
-            return self.file.write_all(rows);
+            return self.file.write_bytes(rows);
         }
         let utf8 = String::from_utf8_lossy(rows);
-        self.file.write_all(&encode(&utf8, Encoding::Gb18030))
+        self.file.write_bytes(&encode(&utf8, Encoding::Gb18030))
     }
 
     /// Renames the file into place.

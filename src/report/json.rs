@@ -1,7 +1,6 @@
 //! summary.json: the machine-readable result, with a stable shape that CI tools can read.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 
 use serde::Serialize;
 
@@ -194,8 +193,9 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
         },
     };
     let mut file = AtomicFile::create(&o.opts.out, Output::Summary.name())?;
-    serde_json::to_writer_pretty(&mut file, &json)?;
-    file.write_all(b"\n")?;
+    let mut text = serde_json::to_vec_pretty(&json)?;
+    text.push(b'\n');
+    file.write_bytes(&text)?;
     file.commit()
 }
 

@@ -3,7 +3,6 @@
 //! the checks. Labels follow `--lang`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 use super::atomic::AtomicFile;
@@ -28,7 +27,7 @@ pub(crate) fn render(o: &Run<'_>) -> String {
 /// Writes `report.md` into `dir`.
 pub(crate) fn write(dir: &Path, report: &str) -> anyhow::Result<()> {
     let mut file = AtomicFile::create(dir, Output::Report.name())?;
-    file.write_all(report.as_bytes())?;
+    file.write_bytes(report.as_bytes())?;
     file.commit()
 }
 

@@ -75,7 +75,7 @@ impl Streams {
     }
 
     /// Writes one record's rows.
-    pub(crate) fn write(&mut self, rec: &RecordOut) -> std::io::Result<()> {
+    pub(crate) fn write(&mut self, rec: &RecordOut) -> anyhow::Result<()> {
         self.cleaned.write_rows(&rec.cleaned)?;
         self.numbers.write_rows(&rec.numbers)?;
         self.removed.write_rows(&rec.removed)?;

@@ -86,3 +86,14 @@ fn report_rows_carry_the_severity_of_their_variant() {
             .any(|l| l.contains("027-91234567") && l.contains(",warn,"))
     );
 }
+
+/// An output that cannot be written is exit 3 (the run could not do its I/O), never a usage
+/// error: here the output directory would have to be made inside a file.
+#[test]
+fn an_unwritable_output_exits_3() {
+    let wd = Workdir::new();
+    wd.write("c.csv", "id,mobile\nK1,13971234567\n");
+    let out = wd.run(&["audit", "c.csv", "--out", "c.csv/out", "--quiet"]);
+    assert_exit(&out, 3);
+    assert!(stderr(&out).contains("creating output directory"), "{}", stderr(&out));
+}
