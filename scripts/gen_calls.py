@@ -17,7 +17,7 @@ What it does:
     a two-number cell; the main number of a cell with an extension) 1-3 times between
     2026-10-01 and 2026-10-31, 08:00-21:30. Cells with no dialable digits (无, masked 138****8000,
     empty) are not dialled. Numbers are written as +8613971234567, 027-87654321 or digits only.
-  * Each customer gets one target class, with the shares of the Wuhan case in DESIGN.md
+  * Each customer gets one target class, with the shares of the Wuhan case in docs/design.md
     (143/75/116/161 of 495):
         reached     本人接听/已接通/承诺还款/配偶接听 with talk time >= 10 s on at least one number
         powered_off only 关机/停机/欠费停机/暂时无法接通/不在服务区 (plus empty numbers)
@@ -61,7 +61,7 @@ WINDOW_START = 8 * 3600
 WINDOW_END = 21 * 3600 + 30 * 60
 
 CLASSES = ("reached", "no_answer", "powered_off", "empty")  # best first
-# Target shares: the Wuhan case in DESIGN.md (495 customers).
+# Target shares: the Wuhan case in docs/design.md (495 customers).
 TARGET = {"reached": 143, "powered_off": 75, "no_answer": 116, "empty": 161}
 
 REACHED_TEXTS = (("本人接听", 40), ("承诺还款", 25), ("已接通", 25), ("配偶接听", 10))

@@ -5,9 +5,9 @@
 //! the finished run to `report`, which alone writes files.
 
 mod calls;
-pub(crate) mod checks;
 mod cleaned;
 mod customers;
+pub(crate) mod gate;
 mod pipeline;
 pub(crate) mod record;
 mod rollup;
@@ -26,10 +26,10 @@ use crate::exit::{ExitStatus, Unwritable};
 use crate::history::{self, HistoryOptions};
 use crate::input::{self, Input, InputOptions};
 use crate::phone::Engine;
-use crate::report::{self, CheckStatus, CsvFile, ReportOptions, Run, Streams, Summary};
+use crate::report::{self, CsvFile, GateStatus, ReportOptions, Run, Streams, Summary};
 use crate::rules::RuleSet;
-use checks::{Check, CheckResult};
 use customers::CustomerPart;
+use gate::{Threshold, ThresholdResult};
 use pipeline::Sink;
 use record::{Ctx, Prune};
 use shared::SharedNumber;
@@ -47,7 +47,7 @@ pub(crate) struct AuditConfig {
     /// What to take out of cleaned.csv.
     pub(crate) prune: Prune,
     /// `--fail-on` rules.
-    pub(crate) checks: Vec<Check>,
+    pub(crate) checks: Vec<Threshold>,
     /// Exit 0 even when a check fails.
     pub(crate) exit_zero: bool,
     /// The worker threads (`-j`), started before any I/O.
@@ -122,8 +122,8 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
     let shared = shared::find(sightings, cfg.report.shared_threshold)?;
     summary.shared_numbers = shared.len() as u64;
     files.push(report::write_shared(&cfg.report, &shared)?);
-    let checks: Vec<CheckResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
-    let failed = checks.iter().any(|c| c.status == CheckStatus::Fail);
+    let checks: Vec<ThresholdResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
+    let failed = checks.iter().any(|c| c.status == GateStatus::Fail);
     let status = if failed && !cfg.exit_zero {
         ExitStatus::ChecksFailed
     } else {
@@ -191,7 +191,7 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, quiet: bool) -> anyhow::Result<()>
         out.write_all(report.as_bytes())?;
     }
     out.flush()?;
-    for c in run.checks.iter().filter(|c| c.status == CheckStatus::Fail) {
+    for c in run.checks.iter().filter(|c| c.status == GateStatus::Fail) {
         let unit = if c.percent { "%" } else { "" };
         eprintln!(
             "contact-audit: check failed: {} (observed {}{unit})",

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::audit::checks::Check;
+use crate::audit::gate::Threshold;
 use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig};
 use crate::cli::{AuditArgs, OutputEncodingArg};
@@ -40,7 +40,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
     let checks = args
         .fail_on
         .iter()
-        .map(|e| Check::parse(e))
+        .map(|e| Threshold::parse(e))
         .collect::<anyhow::Result<Vec<_>>>()
         .context("--fail-on")?;
     if let Some(code) = &args.engine.default_area_code {

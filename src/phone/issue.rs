@@ -1,7 +1,7 @@
 //! Issue codes: the stable, dotted names of everything the engine can find wrong with a
 //! number or a cell, with their severity and a message in Chinese and English.
 //!
-//! The codes are a contract (DESIGN.md): CI gates and downstream tools match on them, so a
+//! The codes are a contract (docs/design.md): CI gates and downstream tools match on them, so a
 //! rename is a breaking change. Variants are declared in code order, which is also the order
 //! issues are printed in.
 

@@ -40,7 +40,7 @@ impl Kind {
     }
 }
 
-/// The judgement on a number (DESIGN.md).
+/// The judgement on a number (docs/design.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verdict {
     /// A dialable personal number.

@@ -55,15 +55,15 @@ pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S], delim
 }
 
 /// Formats one comma-separated row field by field into a buffer, then its terminator.
-pub(crate) struct Row<'a> {
+pub(crate) struct RowWriter<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
 }
 
-impl<'a> Row<'a> {
+impl<'a> RowWriter<'a> {
     /// A row appended to `out`.
     pub(crate) fn new(out: &'a mut Vec<u8>) -> Self {
-        Row { out, first: true }
+        RowWriter { out, first: true }
     }
 
     fn sep(&mut self) {
@@ -94,7 +94,7 @@ impl<'a> Row<'a> {
 }
 
 /// A CSV output: an atomic file with its encoding. Rows arrive already formatted and
-/// terminated (see [`Row`]), so a batch is written with one call.
+/// terminated (see [`RowWriter`]), so a batch is written with one call.
 pub(crate) struct CsvFile {
     file: AtomicFile,
     encoding: OutputEncoding,
@@ -164,7 +164,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut f = CsvFile::create(dir.path(), Output::Numbers, OutputEncoding::Utf8Bom, &["a", "b"]).unwrap();
         let mut rows = Vec::new();
-        Row::new(&mut rows).num(1).text("手机").end();
+        RowWriter::new(&mut rows).num(1).text("手机").end();
         f.write_rows(&rows).unwrap();
         f.commit().unwrap();
         assert_eq!(

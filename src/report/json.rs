@@ -27,7 +27,7 @@ struct SummaryJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     compliance: Option<ComplianceJson>,
     removed: u64,
-    checks: &'a [super::CheckResult],
+    checks: &'a [super::ThresholdResult],
     result: ResultJson,
 }
 

@@ -18,7 +18,7 @@ use std::path::Path;
 
 pub(crate) use csv::CsvFile;
 pub(crate) use csv::OutputEncoding;
-pub(crate) use model::{CheckResult, CheckStatus, ReportOptions, Run, Shared};
+pub(crate) use model::{GateStatus, ReportOptions, Run, Shared, ThresholdResult};
 pub(crate) use outputs::{Output, help as outputs_help};
 pub(crate) use rows::{BadRow, NumberRow, PruneRow, RemovedRow};
 pub(crate) use summary::{KINDS, Summary};

@@ -29,26 +29,26 @@ pub(crate) struct ReportOptions {
 /// Whether a `--fail-on` check passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum CheckStatus {
+pub(crate) enum GateStatus {
     /// The threshold was not crossed.
     Pass,
     /// The threshold was crossed: the run fails unless `--exit-zero`.
     Fail,
 }
 
-impl CheckStatus {
+impl GateStatus {
     /// `pass` or `fail`.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            CheckStatus::Pass => "pass",
-            CheckStatus::Fail => "fail",
+            GateStatus::Pass => "pass",
+            GateStatus::Fail => "fail",
         }
     }
 }
 
 /// The outcome of one check, as written into summary.json.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub(crate) struct CheckResult {
+pub(crate) struct ThresholdResult {
     /// The expression as given.
     pub(crate) rule: String,
     /// The threshold.
@@ -60,7 +60,7 @@ pub(crate) struct CheckResult {
     /// The observed count.
     pub(crate) count: u64,
     /// Passed or failed.
-    pub(crate) status: CheckStatus,
+    pub(crate) status: GateStatus,
 }
 
 /// A number with the customers it belongs to.
@@ -87,7 +87,7 @@ pub(crate) struct Run<'a> {
     /// Numbers shared by at least the threshold, most customers first.
     pub(crate) shared: &'a [Shared],
     /// The checks' results.
-    pub(crate) checks: &'a [CheckResult],
+    pub(crate) checks: &'a [ThresholdResult],
     /// The exit status.
     pub(crate) status: ExitStatus,
     /// The folded call history, with `--history`.
@@ -97,6 +97,6 @@ pub(crate) struct Run<'a> {
 impl Run<'_> {
     /// True when any check failed.
     pub(crate) fn failed(&self) -> bool {
-        self.checks.iter().any(|c| c.status == CheckStatus::Fail)
+        self.checks.iter().any(|c| c.status == GateStatus::Fail)
     }
 }

@@ -3,7 +3,7 @@
 //! terminated row to a per-record buffer: formatting stays parallel, and no field becomes a
 //! String of its own.
 
-use super::csv::{NEWLINE, Row, write_field};
+use super::csv::{NEWLINE, RowWriter, write_field};
 use crate::history::policy::{self, Action, Status};
 use crate::history::state::Minutes;
 use crate::input::Relation;
@@ -93,7 +93,7 @@ impl NumberRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.num(self.line)
             .num(self.record)
             .text(self.customer_id)
@@ -149,7 +149,7 @@ impl RemovedRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.num(self.line)
             .num(self.record)
             .text(self.customer_id)
@@ -176,7 +176,7 @@ impl BadRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.num(self.line).num(self.record).text(self.reason).num(self.fields);
         row.text(self.raw).end();
     }
@@ -211,7 +211,7 @@ impl PruneRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.num(self.line).text(self.customer_id).text(self.column);
         row.text(self.relation.as_str()).text(self.raw).text(self.national);
         row.text(self.status.as_str()).text(self.fine).text(self.reason).end();
@@ -283,7 +283,7 @@ impl CustomerRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.text(self.id)
             .num(self.first_line)
             .num(self.records)
@@ -322,7 +322,7 @@ impl OrphanRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.text(self.number).num(self.attempts);
         row.text(&policy::format_minutes(self.last_attempt));
         row.text(self.status.as_str()).text(self.fine).end();
@@ -347,7 +347,7 @@ impl ComplianceRow<'_> {
 
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = Row::new(out);
+        let mut row = RowWriter::new(out);
         row.text(self.rule).text(self.number).text(self.time);
         match self.place {
             Some((log, line)) => row.text(log).num(line),
@@ -364,7 +364,7 @@ impl ComplianceRow<'_> {
 /// One row of shared.csv.
 pub(crate) fn write_shared(out: &mut Vec<u8>, s: &super::Shared) {
     let lines: Vec<String> = s.lines.iter().map(u64::to_string).collect();
-    let mut row = Row::new(out);
+    let mut row = RowWriter::new(out);
     row.text(&s.number).num(s.customers).text(&lines.join(";")).end();
 }
 

@@ -8,8 +8,8 @@
 use std::fmt;
 
 use crate::phone::Issue;
-pub(crate) use crate::report::CheckResult;
-use crate::report::{CheckStatus, Summary};
+pub(crate) use crate::report::ThresholdResult;
+use crate::report::{GateStatus, Summary};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,26 +50,26 @@ impl Op {
 
 /// One `--fail-on` rule.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Check {
+pub(crate) struct Threshold {
     /// The metric: a verdict, an issue code, `bad_rows`, `rows`, `numbers`, `customers`,
     /// `lost_contact`.
     pub(crate) metric: String,
     /// The comparison.
     pub(crate) op: Op,
-    /// The threshold, a count or a percentage.
-    pub(crate) threshold: f64,
+    /// The limit, a count or a percentage.
+    pub(crate) limit: f64,
     /// True when the threshold is a percentage.
     pub(crate) percent: bool,
 }
 
-impl fmt::Display for Check {
+impl fmt::Display for Threshold {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}{}{}{}",
             self.metric,
             self.op.as_str(),
-            self.threshold,
+            self.limit,
             if self.percent { "%" } else { "" }
         )
     }
@@ -87,9 +87,9 @@ const PLAIN_METRICS: &[&str] = &[
     "lost_contact",
 ];
 
-impl Check {
+impl Threshold {
     /// Parses `metric OP number[%]`.
-    pub(crate) fn parse(expr: &str) -> anyhow::Result<Check> {
+    pub(crate) fn parse(expr: &str) -> anyhow::Result<Threshold> {
         let expr = expr.trim();
         let at = expr
             .find(['>', '<', '='])
@@ -124,16 +124,16 @@ impl Check {
             .ok()
             .filter(|t: &f64| t.is_finite() && *t >= 0.0)
             .ok_or_else(|| anyhow::anyhow!("`{expr}`: threshold `{value}` is not a number"))?;
-        Ok(Check {
+        Ok(Threshold {
             metric,
             op,
-            threshold,
+            limit: threshold,
             percent,
         })
     }
 
     /// Evaluates the check against `summary`.
-    pub(crate) fn evaluate(&self, summary: &Summary) -> CheckResult {
+    pub(crate) fn evaluate(&self, summary: &Summary) -> ThresholdResult {
         let (count, base) = summary.metric(&self.metric);
         let observed = if self.percent {
             if base == 0 {
@@ -144,14 +144,14 @@ impl Check {
         } else {
             count as f64
         };
-        let failed = self.op.holds(observed, self.threshold);
-        CheckResult {
+        let failed = self.op.holds(observed, self.limit);
+        ThresholdResult {
             rule: self.to_string(),
-            threshold: self.threshold,
+            threshold: self.limit,
             percent: self.percent,
             observed: (observed * 100.0).round() / 100.0,
             count,
-            status: if failed { CheckStatus::Fail } else { CheckStatus::Pass },
+            status: if failed { GateStatus::Fail } else { GateStatus::Pass },
         }
     }
 }
@@ -167,8 +167,8 @@ mod tests {
     #[test_case("duplicate.across_records>10" => (">", 10.0, false))]
     #[test_case("ok<90%" => ("<", 90.0, true))]
     fn parses(expr: &str) -> (&'static str, f64, bool) {
-        let c = Check::parse(expr).unwrap();
-        (c.op.as_str(), c.threshold, c.percent)
+        let c = Threshold::parse(expr).unwrap();
+        (c.op.as_str(), c.limit, c.percent)
     }
 
     #[test_case("invalid" ; "no operator")]
@@ -176,7 +176,7 @@ mod tests {
     #[test_case("invalid>x" ; "not a number")]
     #[test_case("invalid>-1" ; "negative")]
     fn rejects(expr: &str) {
-        assert!(Check::parse(expr).is_err());
+        assert!(Threshold::parse(expr).is_err());
     }
 
     #[test]
@@ -185,21 +185,21 @@ mod tests {
         s.numbers.verdicts.total = 200;
         s.numbers.verdicts.invalid = 5;
         assert_eq!(
-            Check::parse("invalid>2%").unwrap().evaluate(&s).status,
-            CheckStatus::Fail
+            Threshold::parse("invalid>2%").unwrap().evaluate(&s).status,
+            GateStatus::Fail
         );
         assert_eq!(
-            Check::parse("invalid>3%").unwrap().evaluate(&s).status,
-            CheckStatus::Pass
+            Threshold::parse("invalid>3%").unwrap().evaluate(&s).status,
+            GateStatus::Pass
         );
         assert_eq!(
-            Check::parse("invalid>=5").unwrap().evaluate(&s).status,
-            CheckStatus::Fail
+            Threshold::parse("invalid>=5").unwrap().evaluate(&s).status,
+            GateStatus::Fail
         );
-        assert!((Check::parse("invalid>2%").unwrap().evaluate(&s).observed - 2.5).abs() < 1e-9);
+        assert!((Threshold::parse("invalid>2%").unwrap().evaluate(&s).observed - 2.5).abs() < 1e-9);
         assert_eq!(
-            Check::parse("bad_rows>0").unwrap().evaluate(&s).status,
-            CheckStatus::Pass
+            Threshold::parse("bad_rows>0").unwrap().evaluate(&s).status,
+            GateStatus::Pass
         );
     }
 }
