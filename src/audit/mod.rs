@@ -482,7 +482,7 @@ fn customer_action(h: &History, c: &CustomerPart) -> String {
     };
     let decision = policy::Decision {
         status: c.status(),
-        fine: "",
+        fine: policy::Fine::Unknown, // not kept per customer: next_slot reads the slot and date
         action,
         slot: (slot != customers::NONE).then_some(slot),
         after_day: (after != 0).then_some(after),
@@ -515,7 +515,7 @@ fn write_history_files(cfg: &AuditConfig, h: &mut History, matched: &HashSet<u64
             continue;
         }
         h.orphans += 1;
-        let d = h.policy.decide(Some(state), h.as_of);
+        let d = h.policy.decide(true, Some(state), h.as_of);
         let row = [
             history::key_digits(*key).unwrap_or_else(|| format!("#{key:016x}")),
             state.attempts.to_string(),
@@ -535,7 +535,7 @@ fn write_history_files(cfg: &AuditConfig, h: &mut History, matched: &HashSet<u64
         let (log, at_line) = v.place.map_or((String::new(), String::new()), |(l, n)| {
             (h.logs[l].0.clone(), n.to_string())
         });
-        let time = if v.rule == "window" {
+        let time = if v.rule == history::ComplianceRule::Window {
             policy::format_minutes(v.at)
         } else {
             policy::date_of(v.at).to_string()

@@ -374,17 +374,7 @@ fn call_status<'h>(
     if state.is_some() {
         matched.push(key);
     }
-    if n.verdict() == Verdict::Invalid {
-        let d = Decision {
-            status: Status::Empty,
-            fine: "invalid",
-            action: Action::Prune,
-            slot: None,
-            after_day: None,
-        };
-        return (d, state);
-    }
-    (h.policy.decide(state, h.as_of), state)
+    (h.policy.decide(n.verdict() != Verdict::Invalid, state, h.as_of), state)
 }
 
 /// One row of numbers.csv.
@@ -420,7 +410,7 @@ fn write_number_row(
                 .map(|s| policy::format_minutes(s.last_attempt))
                 .unwrap_or_default();
             row.text(d.status.as_str())
-                .text(d.fine)
+                .text(d.fine.as_str())
                 .num(attempts)
                 .text(&last)
                 .text(d.action.as_str());
@@ -438,7 +428,7 @@ pub fn next_slot(h: &History, d: &Decision) -> String {
         return policy::date_of(u32::from(day) * DAY).to_string();
     }
     let Some(slot) = d.slot else { return String::new() };
-    let name = &h.policy.slots[usize::from(slot)].name;
+    let name = &h.policy.rules.slots[usize::from(slot)].name;
     match h.policy.next_time(slot, h.as_of) {
         Some(t) => format!("{name} {}", policy::format_minutes(t)),
         None => name.clone(),
@@ -457,7 +447,7 @@ fn write_prune_row(
     forms: &Forms,
     ctx: &Ctx<'_>,
 ) {
-    let reason = if d.fine == "invalid" {
+    let reason = if d.fine == policy::Fine::Invalid {
         let worst = f.number.issues.worst();
         let issue = f
             .number
@@ -467,7 +457,7 @@ fn write_prune_row(
             .unwrap_or(Issue::Unrecognised);
         message(issue, Some(&f.number), ctx.engine.rules(), ctx.lang).into_owned()
     } else {
-        prune_reason(d.fine, ctx.lang).to_string()
+        prune_reason(d.fine.as_str(), ctx.lang).to_string()
     };
     let mut row = Row::new(out);
     row.num(line)
@@ -477,7 +467,7 @@ fn write_prune_row(
         .text(raw);
     row.text(&forms.national)
         .text(d.status.as_str())
-        .text(d.fine)
+        .text(d.fine.as_str())
         .text(&reason)
         .end();
 }
