@@ -7,9 +7,6 @@ use jiff::civil::{Date, Weekday};
 
 use super::table::{self, Errors};
 
-/// The file's name in a rules directory, used in error messages.
-pub const FILE: &str = "cn/holidays.csv";
-
 /// The columns of the file.
 const COLUMNS: [&str; 4] = ["date", "kind", "name_en", "name_zh"];
 
@@ -78,10 +75,11 @@ impl Calendar {
 mod tests {
     use super::*;
     use crate::rules::RuleError;
+    use crate::rules::files::PATHS;
 
     fn parse(text: &str) -> (Calendar, Vec<RuleError>) {
         let mut list = Vec::new();
-        let calendar = Calendar::parse(text, &mut Errors::new(FILE, &mut list));
+        let calendar = Calendar::parse(text, &mut Errors::new(PATHS.holidays, &mut list));
         (calendar, list)
     }
 

@@ -4,14 +4,20 @@
 //! it; `--rules DIR` loads another set with the same layout. A set is parsed and checked whole
 //! at start-up: every bad line is collected as `file:line: message` and the run stops (exit 2)
 //! before any record is read.
+//!
+//! Every rules file is parsed here, and only here embedded (`files`): the numbering tables
+//! (`mobile`, `area`, `service`, `region`), the outcome vocabulary and its matcher
+//! (`outcomes`, outcomes.toml), the policy's data (`policy`, policy.toml) and the holiday
+//! calendar (`holidays`, cn/holidays.csv). The module imports nothing from the crate but the
+//! leaf `text`: the number engine and the call history build on it, never the reverse.
 
 mod area;
 mod files;
-pub mod holidays;
+mod holidays;
 mod log_format;
 mod mobile;
-pub mod outcomes;
-pub mod policy;
+mod outcomes;
+mod policy;
 mod region;
 mod service;
 mod table;

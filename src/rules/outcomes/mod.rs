@@ -32,9 +32,6 @@ use vocabulary::{MAX_CODE_LEN, Meaning, Table, tables_for};
 use crate::rules::LogFormat;
 use crate::text::{FOLD_ROOM, fold_width};
 
-/// The file's name in a rules directory, used in error messages (`outcomes.toml:LINE: ...`).
-pub const FILE: &str = "outcomes.toml";
-
 /// The evidence of one attempt, as read from a log.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Evidence<'a> {

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use test_case::test_case;
 
 use super::*;
+use crate::rules::files::PATHS;
 use crate::rules::{EMBEDDED, RuleSet};
 
 use LogFormat::{Asterisk, FreeSwitch, Generic};
@@ -28,7 +29,10 @@ fn classify(format: LogFormat, outcome: &str, notes: &str, talk_seconds: Option<
 fn errors(text: &str) -> Vec<String> {
     match OutcomeRules::parse(text) {
         Ok(_) => Vec::new(),
-        Err(list) => list.iter().map(|(line, m)| format!("{FILE}:{line}: {m}")).collect(),
+        Err(list) => list
+            .iter()
+            .map(|(line, m)| format!("{}:{line}: {m}", PATHS.outcomes))
+            .collect(),
     }
 }
 

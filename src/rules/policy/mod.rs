@@ -10,9 +10,6 @@ use read::{Doc, Section};
 use super::holidays::{Calendar, DayKind};
 use super::table::Errors;
 
-/// The file's name in a rules directory, used in error messages.
-pub const FILE: &str = "policy.toml";
-
 /// The most slots a policy may list: a number's state keeps its slots as bits of a `u8`.
 const MAX_SLOTS: usize = 8;
 
