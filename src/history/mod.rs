@@ -303,6 +303,13 @@ pub fn load(
     })
 }
 
+impl History {
+    /// How many violations of `rule` the history holds.
+    pub(crate) fn violations_of(&self, rule: ComplianceRule) -> usize {
+        self.violations.iter().filter(|v| v.rule == rule).count()
+    }
+}
+
 fn bad_line(calls: &mut Calls, display: &str, line: u64, message: &str) {
     calls.bad_lines += 1;
     if calls.bad_examples.len() < LISTED_BAD_LINES {

@@ -53,8 +53,7 @@ fn summary(wd: &Workdir) -> String {
 }
 
 fn report(wd: &Workdir) -> String {
-    wd.read_string("out/report.md")
-        .replace(&repo("examples/"), "[repo]/examples/")
+    wd.read_string("out/report.md").replace(&repo("examples/"), "[repo]/examples/")
 }
 
 #[test]
