@@ -17,7 +17,11 @@
 //!   customer roll-up and the shared-number search through an external sorter;
 //! - [`report`]: atomic writers for every output, summary.json and report.md;
 //! - [`commands`]: the subcommands, which do the I/O;
-//! - [`cli`] and [`exit`]: arguments and the exit-code contract.
+//! - [`cli`] and [`exit`]: arguments and the exit-code contract;
+//! - `text`: width folding shared by `rules` and `phone`.
+//!
+//! Module order, lowest first; a module imports only modules before it: `exit`, `text`,
+//! `rules`, `phone`, `input`, `history`, `report`, `audit`, `cli`, `commands`.
 
 pub mod audit;
 pub mod cli;
@@ -28,5 +32,6 @@ pub mod input;
 pub mod phone;
 pub mod report;
 pub mod rules;
+pub(crate) mod text;
 
 pub use commands::run;

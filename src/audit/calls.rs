@@ -7,9 +7,9 @@ use smallvec::SmallVec;
 
 use super::customers::CustomerPart;
 use super::record::{Ctx, Found, Place};
-use crate::history::policy::{self, Action, Decision, Status};
+use crate::history::policy::{self, Action, Decision, Fine, Status};
 use crate::history::state::{DAY, NumberState};
-use crate::history::{self, History};
+use crate::history::{self, ComplianceRule, History};
 use crate::phone::{Issue, Number, Verdict, message};
 use crate::report::rows::{CallFacts, ComplianceRow, OrphanRow, prune_reason};
 use crate::report::{CsvFile, Output, PruneRow, ReportOptions, table};
@@ -29,17 +29,7 @@ impl<'h> Call<'h> {
         if state.is_some() {
             matched.push(key);
         }
-        let decision = if n.verdict() == Verdict::Invalid {
-            Decision {
-                status: Status::Empty,
-                fine: "invalid",
-                action: Action::Prune,
-                slot: None,
-                after_day: None,
-            }
-        } else {
-            h.policy.decide(state, h.as_of)
-        };
+        let decision = h.policy.decide(n.verdict() != Verdict::Invalid, state, h.as_of);
         Call { decision, state }
     }
 
@@ -62,7 +52,7 @@ pub(crate) fn next_slot(h: &History, d: &Decision) -> String {
         return policy::date_of(u32::from(day) * DAY).to_string();
     }
     let Some(slot) = d.slot else { return String::new() };
-    let name = &h.policy.slots[usize::from(slot)].name;
+    let name = &h.policy.rules.slots[usize::from(slot)].name;
     match h.policy.next_time(slot, h.as_of) {
         Some(t) => format!("{name} {}", policy::format_minutes(t)),
         None => name.clone(),
@@ -83,7 +73,7 @@ pub(crate) fn write_prune(
     if d.action != Action::Prune {
         return;
     }
-    let reason = if d.fine == "invalid" {
+    let reason = if d.fine == Fine::Invalid {
         let worst = f.number.issues.worst();
         let issue = f
             .number
@@ -120,7 +110,8 @@ pub(crate) fn customer_action(h: &History, c: &CustomerPart) -> String {
     };
     let decision = Decision {
         status: c.status(),
-        fine: "",
+        // Not kept per customer: next_slot reads only the slot and the date.
+        fine: Fine::Unknown,
         action: next.action,
         slot: next.slot,
         after_day: next.after_day,
@@ -151,7 +142,7 @@ pub(crate) fn write_files(
         &OrphanRow::HEADER,
         orphans,
         |(key, state), out| {
-            let d = h.policy.decide(Some(state), h.as_of);
+            let d = h.policy.decide(true, Some(state), h.as_of);
             let number = history::key_digits(**key).unwrap_or_else(|| format!("#{key:016x}"));
             OrphanRow {
                 number: &number,
@@ -173,7 +164,7 @@ pub(crate) fn write_files(
         &ComplianceRow::HEADER,
         &h.violations,
         |v, out| {
-            let time = if v.rule == "window" {
+            let time = if v.rule == ComplianceRule::Window {
                 policy::format_minutes(v.at)
             } else {
                 policy::date_of(v.at).to_string()

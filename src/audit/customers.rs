@@ -323,6 +323,7 @@ fn unpack(c: &mut CustomerPart, word: u64) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::policy::Fine;
 
     #[test]
     fn partials_merge_and_flag() {
@@ -360,14 +361,14 @@ mod tests {
         let mut a = CustomerPart::new("KH3".into(), 5);
         let retry = Decision {
             status: Status::NoAnswer,
-            fine: "no_answer",
+            fine: Fine::NoAnswer,
             action: Action::Retry,
             slot: Some(2),
             after_day: None,
         };
         let later = Decision {
             status: Status::PoweredOff,
-            fine: "suspended",
+            fine: Fine::Suspended,
             action: Action::RetryLater,
             slot: None,
             after_day: Some(9_800),

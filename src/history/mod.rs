@@ -3,18 +3,21 @@
 //! action.
 //!
 //! - `logs`: log formats, detection, columns, times;
-//! - `outcome`: the evidence of one attempt to a fine class (rules/outcomes.toml);
 //! - `state`: the per-number state (48 bytes, mergeable);
-//! - `policy`: thresholds, calendar and slots (rules/policy.toml, rules/cn/holidays.csv).
+//! - `policy`: the decisions over a state, with the thresholds, slots and calendar that
+//!   `rules` parses (rules/policy.toml, rules/cn/holidays.csv).
+//!
+//! The outcome mapping (rules/outcomes.toml: one attempt's evidence to a fine class) is
+//! `rules::outcomes`.
 //!
 //! Attempts are joined to contacts on the normalised number (the engine's national digits),
 //! for invalid numbers too, so `+8627...`, `027-...` and bare digits meet.
 
 pub mod logs;
-pub mod outcome;
 pub mod policy;
 pub mod state;
 
+use std::fmt;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
@@ -23,8 +26,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::phone::{Detail, Engine, Number};
+use crate::rules::{self, Class, Evidence, Four, OutcomeRules, PolicyRules};
 use logs::{Attempt, HistoryColumns, LogFormat, LogReader};
-use outcome::{Class, Evidence, OutcomeRules, Source};
 use policy::{EPOCH, Policy};
 use state::{DAY, Minutes, NumberState};
 
@@ -55,12 +58,38 @@ pub struct Violation {
     pub at: Minutes,
     /// The number's key.
     pub key: u64,
-    /// `window` or `daily_cap`.
-    pub rule: &'static str,
+    /// The rule broken.
+    pub rule: ComplianceRule,
     /// The log (index into the paths) and line, for a window violation.
     pub place: Option<(usize, u64)>,
     /// Unanswered attempts that day, for a cap violation.
     pub count: u16,
+}
+
+/// A compliance rule of the policy that an attempt, or a day of attempts, can break.
+/// Declared in the order of their names, so violations sort as they always have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ComplianceRule {
+    /// More unanswered attempts to one number in a day than the cap.
+    DailyCap,
+    /// An attempt outside the allowed calling window.
+    Window,
+}
+
+impl ComplianceRule {
+    /// The name used in outputs: `daily_cap` or `window`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplianceRule::DailyCap => "daily_cap",
+            ComplianceRule::Window => "window",
+        }
+    }
+}
+
+impl fmt::Display for ComplianceRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Counts over all attempts.
@@ -134,7 +163,7 @@ impl States {
         self.shards.par_iter_mut().enumerate().for_each(|(i, shard)| {
             for f in batch.iter().filter(|f| f.key != 0 && Self::shard_of(f.key) == i) {
                 shard.states.entry(f.key).or_default().add(f.class, f.at, f.slot);
-                if f.class.four() != outcome::Four::Reached && f.class.counts_against_number() {
+                if f.class.four() != Four::Reached && f.class.counts_against_number() {
                     *shard.daily.entry((f.key, state::day_of(f.at))).or_default() += 1;
                 }
             }
@@ -202,8 +231,9 @@ pub fn load(
     opts: &HistoryOptions,
     engine: &Engine<'_>,
     rules: &OutcomeRules,
-    policy: Policy,
+    policy: PolicyRules,
 ) -> anyhow::Result<History> {
+    let policy = Policy::new(policy);
     // FxHash: the keys are packed digits, not attacker-chosen, and SipHash was the largest
     // single cost of folding (measured with perf).
     let mut states = States::new();
@@ -212,10 +242,11 @@ pub fn load(
     let mut logs = Vec::new();
     for (index, path) in opts.paths.iter().enumerate() {
         let mut reader = LogReader::open(path, opts.format, &opts.columns, opts.tz.clone())?;
-        let source = match reader.format() {
-            LogFormat::Asterisk => Source::Asterisk,
-            LogFormat::FreeSwitch => Source::FreeSwitch,
-            LogFormat::Generic => Source::Generic,
+        // The reader's format as the rules know it (the same three layouts).
+        let format = match reader.format() {
+            LogFormat::Asterisk => rules::LogFormat::Asterisk,
+            LogFormat::FreeSwitch => rules::LogFormat::FreeSwitch,
+            LogFormat::Generic => rules::LogFormat::Generic,
         };
         logs.push((path.display().to_string(), reader.format()));
         let display = path.display().to_string();
@@ -232,7 +263,7 @@ pub fn load(
                 .par_iter()
                 .map(|rec| {
                     let attempt = parser.parse(rec).map_err(|msg| (rec.line, msg))?;
-                    Ok(classify(&attempt, engine, rules, source, &opts.tz, &policy))
+                    Ok(classify(&attempt, engine, rules, format, &opts.tz, &policy))
                 })
                 .collect();
             let mut ok = Vec::with_capacity(folded.len());
@@ -249,11 +280,11 @@ pub fn load(
         }
     }
     let compliance_bytes = states.daily_bytes();
-    for (key, day, count) in states.take_over_cap(policy.daily_unanswered) {
+    for (key, day, count) in states.take_over_cap(policy.rules.daily_unanswered) {
         violations.push(Violation {
             at: u32::from(day) * DAY,
             key,
-            rule: "daily_cap",
+            rule: ComplianceRule::DailyCap,
             place: None,
             count,
         });
@@ -272,6 +303,13 @@ pub fn load(
     })
 }
 
+impl History {
+    /// How many violations of `rule` the history holds.
+    pub(crate) fn violations_of(&self, rule: ComplianceRule) -> usize {
+        self.violations.iter().filter(|v| v.rule == rule).count()
+    }
+}
+
 fn bad_line(calls: &mut Calls, display: &str, line: u64, message: &str) {
     calls.bad_lines += 1;
     if calls.bad_examples.len() < LISTED_BAD_LINES {
@@ -283,14 +321,14 @@ fn classify(
     a: &Attempt,
     engine: &Engine<'_>,
     rules: &OutcomeRules,
-    source: Source,
+    format: rules::LogFormat,
     tz: &TimeZone,
     policy: &Policy,
 ) -> Folded {
     let cell = engine.check(&a.number);
     let key = cell.numbers.first().map_or(0, key);
     let evidence = Evidence {
-        source,
+        format,
         outcome: &a.outcome,
         notes: &a.notes,
         talk_seconds: a.talk_seconds,
@@ -315,7 +353,7 @@ fn count(f: &Folded, log: usize, calls: &mut Calls, violations: &mut Vec<Violati
         violations.push(Violation {
             at: f.at,
             key: f.key,
-            rule: "window",
+            rule: ComplianceRule::Window,
             place: Some((log, f.line)),
             count: 0,
         });

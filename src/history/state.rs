@@ -7,7 +7,7 @@
 //! those minutes divided by 1,440. The struct is 48 bytes; with its `u64` key a map entry is
 //! 56 bytes plus the map's control byte (the budget is 64).
 
-use super::outcome::Class;
+use crate::rules::Class;
 
 /// Local minutes since 2000-01-01 00:00.
 pub type Minutes = u32;

@@ -9,6 +9,8 @@
 
 use smallvec::SmallVec;
 
+use crate::text;
+
 /// A folded cell: `sym[i]` came from `cell[span[i].0..span[i].1]`.
 #[derive(Debug, Default)]
 pub(crate) struct Folded {
@@ -161,10 +163,12 @@ fn fold_char(c: char) -> Option<u8> {
     })
 }
 
-/// Full-width ASCII (U+FF01..U+FF5E) to ASCII; ideographic and other spaces to a space.
+/// Full-width ASCII to ASCII (the shared mapping), except the full-width wave dash U+FF5E:
+/// read as `~` it would separate numbers, but in Chinese text it joins an area code to its
+/// number. The ideographic space folds to a space, as any other unknown character would.
 fn fold_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5D}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(' '),
+    match text::ascii_of(c) {
+        Some(ascii) if c != '\u{FF5E}' => char::from(ascii),
         _ => c,
     }
 }

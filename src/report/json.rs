@@ -7,9 +7,9 @@ use serde::Serialize;
 use super::atomic::AtomicFile;
 use super::summary::{CustomerCounts, VerdictCounts};
 use super::{Output, Run};
-use crate::history::History;
-use crate::history::outcome::Class;
 use crate::history::policy::{self, Status};
+use crate::history::{ComplianceRule, History};
+use crate::rules::Class;
 
 #[derive(Serialize)]
 struct SummaryJson<'a> {
@@ -235,13 +235,13 @@ fn calls(h: &History) -> CallsJson {
 }
 
 fn compliance(h: &History) -> ComplianceJson {
-    let count = |rule: &str| h.violations.iter().filter(|v| v.rule == rule).count() as u64;
-    let (start, end) = h.policy.window;
+    let count = |rule| h.violations.iter().filter(|v| v.rule == rule).count() as u64;
+    let (start, end) = h.policy.rules.window;
     ComplianceJson {
         window: format!("{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60),
-        daily_unanswered_cap: h.policy.daily_unanswered,
-        window_violations: count("window"),
-        daily_cap_violations: count("daily_cap"),
+        daily_unanswered_cap: h.policy.rules.daily_unanswered,
+        window_violations: count(ComplianceRule::Window),
+        daily_cap_violations: count(ComplianceRule::DailyCap),
         counter_bytes: h.compliance_bytes,
     }
 }

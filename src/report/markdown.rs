@@ -154,13 +154,13 @@ fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
         c.lost_contact,
         share(c.lost_contact, c.total),
         t(lang, "Calls outside the allowed window", "非允许时段呼叫"),
-        h.violations.iter().filter(|v| v.rule == "window").count(),
+        h.violations_of(crate::history::ComplianceRule::Window),
         t(
             lang,
             "numbers over the daily unanswered cap",
             "超过每日未接通上限的号码"
         ),
-        h.violations.iter().filter(|v| v.rule == "daily_cap").count(),
+        h.violations_of(crate::history::ComplianceRule::DailyCap),
     );
     if h.calls.bad_lines > 0 {
         let _ = writeln!(

@@ -4,7 +4,8 @@
 //! String of its own.
 
 use super::csv::{NEWLINE, RowWriter, write_field};
-use crate::history::policy::{self, Action, Status};
+use crate::history::ComplianceRule;
+use crate::history::policy::{self, Action, Fine, Status};
 use crate::history::state::Minutes;
 use crate::input::Relation;
 use crate::phone::{Issue, IssueSet, Kind, Lang, Verdict};
@@ -35,7 +36,7 @@ pub(crate) struct CallFacts<'a> {
     /// The four-way status.
     pub(crate) status: Status,
     /// The finer status behind it.
-    pub(crate) fine: &'a str,
+    pub(crate) fine: Fine,
     /// Attempts logged.
     pub(crate) attempts: u64,
     /// The newest attempt, when any.
@@ -110,7 +111,10 @@ impl NumberRow<'_> {
         match &self.call {
             Some(c) => {
                 let last = c.last_attempt.map(policy::format_minutes).unwrap_or_default();
-                row.text(c.status.as_str()).text(c.fine).num(c.attempts).text(&last);
+                row.text(c.status.as_str())
+                    .text(c.fine.as_str())
+                    .num(c.attempts)
+                    .text(&last);
                 row.text(c.action.as_str()).text(c.next_slot);
             }
             None => {
@@ -191,7 +195,7 @@ pub(crate) struct PruneRow<'a> {
     pub(crate) raw: &'a str,
     pub(crate) national: &'a str,
     pub(crate) status: Status,
-    pub(crate) fine: &'a str,
+    pub(crate) fine: Fine,
     pub(crate) reason: &'a str,
 }
 
@@ -214,22 +218,25 @@ impl PruneRow<'_> {
         let mut row = RowWriter::new(out);
         row.num(self.line).text(self.customer_id).text(self.column);
         row.text(self.relation.as_str()).text(self.raw).text(self.national);
-        row.text(self.status.as_str()).text(self.fine).text(self.reason).end();
+        row.text(self.status.as_str())
+            .text(self.fine.as_str())
+            .text(self.reason)
+            .end();
     }
 }
 
 /// Why the history prunes a number, from its fine status.
-pub(crate) fn prune_reason(fine: &str, lang: Lang) -> &'static str {
+pub(crate) fn prune_reason(fine: Fine, lang: Lang) -> &'static str {
     let (zh, en) = match fine {
-        "wrong_party" => (
+        Fine::WrongParty => (
             "接听者非本人且不认识客户",
             "answered by someone who is not the customer",
         ),
-        "empty" => (
+        Fine::Empty => (
             "不同日期两次以上确认为空号",
             "empty (空号) on two or more different days",
         ),
-        "suspended_persistent" => (
+        Fine::SuspendedPersistent => (
             "长期停机（多次、跨两周以上）",
             "suspended on repeated attempts over two weeks or more",
         ),
@@ -313,7 +320,7 @@ pub(crate) struct OrphanRow<'a> {
     pub(crate) attempts: u64,
     pub(crate) last_attempt: Minutes,
     pub(crate) status: Status,
-    pub(crate) fine: &'a str,
+    pub(crate) fine: Fine,
 }
 
 impl OrphanRow<'_> {
@@ -325,13 +332,13 @@ impl OrphanRow<'_> {
         let mut row = RowWriter::new(out);
         row.text(self.number).num(self.attempts);
         row.text(&policy::format_minutes(self.last_attempt));
-        row.text(self.status.as_str()).text(self.fine).end();
+        row.text(self.status.as_str()).text(self.fine.as_str()).end();
     }
 }
 
 /// One row of compliance.csv: an attempt outside the window, or a day over the cap.
 pub(crate) struct ComplianceRow<'a> {
-    pub(crate) rule: &'a str,
+    pub(crate) rule: ComplianceRule,
     pub(crate) number: &'a str,
     /// The local time (window) or the day (cap), formatted.
     pub(crate) time: &'a str,
@@ -348,7 +355,7 @@ impl ComplianceRow<'_> {
     /// Appends the row to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         let mut row = RowWriter::new(out);
-        row.text(self.rule).text(self.number).text(self.time);
+        row.text(self.rule.as_str()).text(self.number).text(self.time);
         match self.place {
             Some((log, line)) => row.text(log).num(line),
             None => row.text("").text(""),

@@ -4,9 +4,20 @@
 //! it; `--rules DIR` loads another set with the same layout. A set is parsed and checked whole
 //! at start-up: every bad line is collected as `file:line: message` and the run stops (exit 2)
 //! before any record is read.
+//!
+//! Every rules file is parsed here, and only here embedded (`files`): the numbering tables
+//! (`mobile`, `area`, `service`, `region`), the outcome vocabulary and its matcher
+//! (`outcomes`, outcomes.toml), the policy's data (`policy`, policy.toml) and the holiday
+//! calendar (`holidays`, cn/holidays.csv). The module imports nothing from the crate but the
+//! leaf `text`: the number engine and the call history build on it, never the reverse.
 
 mod area;
+mod files;
+mod holidays;
+mod log_format;
 mod mobile;
+mod outcomes;
+mod policy;
 mod region;
 mod service;
 mod table;
@@ -17,49 +28,19 @@ use std::path::Path;
 use anyhow::Context as _;
 
 pub use area::{Area, AreaTable, Retirement, code_len};
+pub use holidays::{Calendar, DayKind};
+pub use log_format::LogFormat;
 pub use mobile::{MobileBlock, MobileCategory, MobileTable};
+pub use outcomes::{Class, Evidence, Four, OutcomeRules};
+pub use policy::{PolicyRules, Slot};
 pub use region::{City, MobileRegions};
 pub use service::{DialPrefix, Service, find_service, is_dial_prefix};
 pub use table::RuleError;
 
+pub use files::FILES;
+pub(crate) use files::{EMBEDDED, Texts};
+use files::{Files, PATHS};
 use table::Errors;
-
-use crate::history::outcome::OutcomeRules;
-use crate::history::policy::Policy;
-
-/// The files of a rules set, by their path inside the rules directory.
-pub const FILES: [&str; 13] = [
-    "VERSION",
-    "cn/mobile-blocks.csv",
-    "cn/area-codes.csv",
-    "cn/retired-area-codes.csv",
-    "cn/service-numbers.csv",
-    "cn/dial-prefixes.csv",
-    "cn/cities.csv",
-    "cn/mobile-regions.csv",
-    "placeholders.txt",
-    "placeholder-numbers.txt",
-    "outcomes.toml",
-    "policy.toml",
-    "cn/holidays.csv",
-];
-
-/// The rules set compiled into the binary.
-const EMBEDDED: [&str; 13] = [
-    include_str!("../../rules/VERSION"),
-    include_str!("../../rules/cn/mobile-blocks.csv"),
-    include_str!("../../rules/cn/area-codes.csv"),
-    include_str!("../../rules/cn/retired-area-codes.csv"),
-    include_str!("../../rules/cn/service-numbers.csv"),
-    include_str!("../../rules/cn/dial-prefixes.csv"),
-    include_str!("../../rules/cn/cities.csv"),
-    include_str!("../../rules/cn/mobile-regions.csv"),
-    include_str!("../../rules/placeholders.txt"),
-    include_str!("../../rules/placeholder-numbers.txt"),
-    include_str!("../../rules/outcomes.toml"),
-    include_str!("../../rules/policy.toml"),
-    include_str!("../../rules/cn/holidays.csv"),
-];
 
 /// Every table the number engine consults, parsed and indexed.
 #[derive(Debug, Clone)]
@@ -85,7 +66,7 @@ pub struct RuleSet {
     /// Call outcome mapping (outcomes.toml).
     pub outcomes: OutcomeRules,
     /// Call-history policy and calendar (policy.toml, cn/holidays.csv).
-    pub policy: Policy,
+    pub policy: PolicyRules,
     /// Digit strings known to be dummies (`13800138000` ...): a short list, compared in turn.
     pub placeholder_numbers: Vec<String>,
 }
@@ -103,8 +84,7 @@ impl RuleSet {
     /// (all of them are listed in the error).
     pub fn load(dir: &Path) -> anyhow::Result<RuleSet> {
         let texts = read_dir(dir)?;
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        Self::from_texts(&refs, &dir.display().to_string()).map_err(|errors| {
+        Self::from_texts(&Texts::from_list(&texts), &dir.display().to_string()).map_err(|errors| {
             let lines: Vec<String> = errors.iter().map(|e| format!("{}/{e}", dir.display())).collect();
             anyhow::anyhow!(
                 "{} bad line(s) in rules set {}:\n{}",
@@ -117,71 +97,76 @@ impl RuleSet {
 
     /// Checks the set in `dir` (or the embedded one) and returns every problem found.
     pub fn check(dir: Option<&Path>) -> anyhow::Result<Vec<RuleError>> {
-        let texts: Vec<String> = match dir {
-            Some(dir) => read_dir(dir)?,
-            None => EMBEDDED.iter().map(|s| (*s).to_string()).collect(),
+        let errors = match dir {
+            Some(dir) => Self::from_texts(&Texts::from_list(&read_dir(dir)?), "check").err(),
+            None => Self::from_texts(&EMBEDDED, "check").err(),
         };
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        Ok(Self::from_texts(&refs, "check").err().unwrap_or_default())
+        Ok(errors.unwrap_or_default())
     }
 
-    /// Parses the texts, in the order of [`FILES`].
-    fn from_texts(texts: &[&str], origin: &str) -> Result<RuleSet, Vec<RuleError>> {
-        let mut e: [Vec<RuleError>; 12] = Default::default();
-        let [
-            e_version,
-            e_mobile,
-            e_area,
-            e_retired,
-            e_service,
-            e_dial,
-            e_city,
-            e_region,
-            e_ph,
-            e_phn,
-            e_out,
-            e_pol,
-        ] = &mut e;
-        let version = parse_version(texts[0], &mut Errors::new(FILES[0], e_version));
-        let mobile = MobileTable::parse(texts[1], &mut Errors::new(FILES[1], e_mobile));
+    /// The embedded set with the file at `path` (one of [`FILES`]) replaced by `text`: how
+    /// tests break one file of an otherwise good set.
+    #[cfg(test)]
+    pub(crate) fn embedded_with(path: &str, text: &str) -> Result<RuleSet, Vec<RuleError>> {
+        let mut texts = EMBEDDED;
+        *texts.get_mut(path).expect("a rules file") = text;
+        Self::from_texts(&texts, "test")
+    }
+
+    /// Parses every file; all bad lines are returned, in the order of [`FILES`].
+    fn from_texts(texts: &Texts<'_>, origin: &str) -> Result<RuleSet, Vec<RuleError>> {
+        let mut e: Files<Vec<RuleError>> = Files::default();
+        let version = parse_version(texts.version, &mut Errors::new(PATHS.version, &mut e.version));
+        let mobile = MobileTable::parse(
+            texts.mobile_blocks,
+            &mut Errors::new(PATHS.mobile_blocks, &mut e.mobile_blocks),
+        );
         let areas = AreaTable::parse(
-            texts[2],
-            texts[3],
-            &mut Errors::new(FILES[2], e_area),
-            &mut Errors::new(FILES[3], e_retired),
+            texts.area_codes,
+            texts.retired_area_codes,
+            &mut Errors::new(PATHS.area_codes, &mut e.area_codes),
+            &mut Errors::new(PATHS.retired_area_codes, &mut e.retired_area_codes),
         );
-        let services = service::parse_services(texts[4], &mut Errors::new(FILES[4], e_service));
-        let dial_prefixes = service::parse_dial_prefixes(texts[5], &mut Errors::new(FILES[5], e_dial));
+        let services = service::parse_services(
+            texts.service_numbers,
+            &mut Errors::new(PATHS.service_numbers, &mut e.service_numbers),
+        );
+        let dial_prefixes = service::parse_dial_prefixes(
+            texts.dial_prefixes,
+            &mut Errors::new(PATHS.dial_prefixes, &mut e.dial_prefixes),
+        );
         let regions = MobileRegions::parse(
-            texts[6],
-            texts[7],
-            &mut Errors::new(FILES[6], e_city),
-            &mut Errors::new(FILES[7], e_region),
+            texts.cities,
+            texts.mobile_regions,
+            &mut Errors::new(PATHS.cities, &mut e.cities),
+            &mut Errors::new(PATHS.mobile_regions, &mut e.mobile_regions),
         );
-        let mut placeholders: Vec<String> =
-            parse_list(texts[8], |s| Some(s.to_lowercase()), &mut Errors::new(FILES[8], e_ph))
-                .into_iter()
-                .collect();
+        let mut placeholders: Vec<String> = parse_list(
+            texts.placeholders,
+            |s| Some(s.to_lowercase()),
+            &mut Errors::new(PATHS.placeholders, &mut e.placeholders),
+        )
+        .into_iter()
+        .collect();
         placeholders.sort();
         let mut placeholder_numbers: Vec<String> = parse_list(
-            texts[9],
+            texts.placeholder_numbers,
             |s| table::is_digits(s).then(|| s.to_string()),
-            &mut Errors::new(FILES[9], e_phn),
+            &mut Errors::new(PATHS.placeholder_numbers, &mut e.placeholder_numbers),
         )
         .into_iter()
         .collect();
         placeholder_numbers.sort();
-        let outcomes = OutcomeRules::parse(texts[10]).map_err(|list| {
-            let mut errors = Errors::new(FILES[10], e_out);
+        let outcomes = OutcomeRules::parse(texts.outcomes).map_err(|list| {
+            let mut errors = Errors::new(PATHS.outcomes, &mut e.outcomes);
             for (line, message) in list {
                 errors.push(line, message);
             }
         });
-        let policy = Policy::parse(texts[11], texts[12]).map_err(|err| {
-            Errors::new(FILES[11], e_pol).push(0, format!("{err:#}"));
-        });
-        let errors: Vec<RuleError> = e.into_iter().flatten().collect();
-        let (Ok(outcomes), Ok(policy)) = (outcomes, policy) else {
+        let calendar = Calendar::parse(texts.holidays, &mut Errors::new(PATHS.holidays, &mut e.holidays));
+        let policy = PolicyRules::parse(texts.policy, calendar, &mut Errors::new(PATHS.policy, &mut e.policy));
+        let errors: Vec<RuleError> = e.into_list().into_iter().flatten().collect();
+        let (Ok(outcomes), Some(policy)) = (outcomes, policy) else {
             return Err(errors);
         };
         if !errors.is_empty() {
@@ -260,19 +245,44 @@ mod tests {
     #[test]
     fn a_broken_directory_lists_every_bad_line() {
         let dir = tempfile::tempdir().unwrap();
-        for (name, text) in FILES.iter().zip(EMBEDDED) {
+        for (name, text) in FILES.iter().zip(EMBEDDED.into_list()) {
             let path = dir.path().join(name);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
         let bad = format!(
             "{}999,11,x,y,public,allocated\n13,11,x,y,public,allocated\n",
-            EMBEDDED[1]
+            EMBEDDED.mobile_blocks
         );
         std::fs::write(dir.path().join("cn/mobile-blocks.csv"), bad).unwrap();
         let errors = RuleSet::check(Some(dir.path())).unwrap();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors.iter().all(|e| e.file == "cn/mobile-blocks.csv"));
         assert!(RuleSet::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn every_bad_holiday_row_is_reported_at_its_line() {
+        let lines = EMBEDDED.holidays.lines().count();
+        let text = format!("{}2027-02-30,holiday,x,y\n2027-10-01,day_off,x,y\n", EMBEDDED.holidays);
+        let errors = RuleSet::embedded_with("cn/holidays.csv", &text).unwrap_err();
+        let found: Vec<(&str, u64)> = errors.iter().map(|e| (e.file.as_str(), e.line)).collect();
+        assert_eq!(
+            found,
+            [
+                ("cn/holidays.csv", lines as u64 + 1),
+                ("cn/holidays.csv", lines as u64 + 2)
+            ],
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn files_and_texts_agree() {
+        let mut texts = EMBEDDED;
+        for (path, text) in FILES.iter().zip(EMBEDDED.into_list()) {
+            assert_eq!(*texts.get_mut(path).unwrap(), text);
+        }
+        assert_eq!(PATHS.into_list(), FILES);
     }
 }

@@ -43,6 +43,30 @@ impl<'a> Errors<'a> {
     }
 }
 
+/// Byte offset to 1-based line number, for readers (CSV, TOML) that report offsets.
+pub(crate) struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// The line starts of `text`.
+    pub(crate) fn new(text: &str) -> Lines {
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1);
+        Lines {
+            starts: std::iter::once(0).chain(breaks).collect(),
+        }
+    }
+
+    /// The line holding byte `offset`.
+    pub(crate) fn of(&self, offset: usize) -> u64 {
+        self.starts.partition_point(|&s| s <= offset) as u64
+    }
+}
+
 /// One data row of a rules table: its fields and the line it came from.
 pub(crate) struct Row {
     pub(crate) line: u64,
@@ -77,17 +101,8 @@ pub(crate) fn parse(text: &str, columns: &[&str], errors: &mut Errors<'_>) -> Ve
         .flexible(true)
         .from_reader(blanked.as_bytes());
     // Line numbers come from byte offsets: the reader's own line count skips leading blanks.
-    let line_starts: Vec<u64> = std::iter::once(0)
-        .chain(
-            blanked
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u64 + 1),
-        )
-        .collect();
-    let line_of =
-        |pos: Option<&csv::Position>| pos.map_or(0, |p| line_starts.partition_point(|&s| s <= p.byte()) as u64);
+    let lines = Lines::new(&blanked);
+    let line_of = |pos: Option<&csv::Position>| pos.map_or(0, |p| lines.of(p.byte() as usize));
     let mut rows = Vec::new();
     let mut header_seen = false;
     for result in reader.records() {

@@ -62,3 +62,46 @@ fn another_rules_set_changes_the_verdict() {
     let out = wd.run(&["check", "--rules", "missing-dir", "15412345678"]);
     assert_exit(&out, 2);
 }
+
+#[test]
+fn bad_policy_and_holiday_lines_are_listed_with_file_and_line() {
+    let wd = Workdir::new();
+    copy_rules(&wd);
+    let policy = String::from_utf8(wd.read("rules/policy.toml")).unwrap();
+    let cap = policy.lines().position(|l| l == "daily_unanswered = 6").unwrap() + 1;
+    let start = policy.lines().position(|l| l == "start = \"08:00\"").unwrap() + 1;
+    let policy = policy
+        .replacen("daily_unanswered = 6", "daily_unanswered = \"six\"", 1)
+        .replacen("start = \"08:00\"", "start = \"25:00\"", 1);
+    wd.write("rules/policy.toml", policy);
+    let mut holidays = String::from_utf8(wd.read("rules/cn/holidays.csv")).unwrap();
+    let first = holidays.lines().count() + 1;
+    holidays.push_str("2027-02-30,holiday,x,y\n2027-10-01,day_off,x,y\n");
+    wd.write("rules/cn/holidays.csv", holidays);
+    let out = wd.run(&["rules", "check", "rules"]);
+    assert_exit(&out, 2);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(
+        lines[0],
+        format!("rules/policy.toml:{start}: [window] `start`: `25:00` is not a time of day (HH:MM)")
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "rules/policy.toml:{cap}: [caps] `daily_unanswered` must be a whole number from 0 to 65535, found \"six\""
+        )
+    );
+    assert!(
+        lines[2].starts_with(&format!("rules/cn/holidays.csv:{first}: date `2027-02-30`: ")),
+        "{text}"
+    );
+    assert_eq!(
+        lines[3],
+        format!(
+            "rules/cn/holidays.csv:{}: kind `day_off` must be holiday or working_day",
+            first + 1
+        )
+    );
+}

@@ -1,0 +1,192 @@
+//! The policy at work: the decisions taken with the data of rules/policy.toml and
+//! rules/cn/holidays.csv ([`PolicyRules`], parsed by `rules`): which slot an attempt falls
+//! in, whether it broke the calling window, and what one number's folded evidence makes of
+//! it (a status and an action), with the time to call it next.
+//!
+//! - `verdict`: the status, fine status, action and decision types.
+
+mod verdict;
+
+use jiff::civil::Date;
+
+pub use verdict::{Action, Decision, Fine, Status};
+
+use super::state::{DAY, Minutes, NumberState, day_of};
+use crate::rules::{Class, DayKind, PolicyRules};
+
+/// The first day of the minute clock.
+pub const EPOCH: Date = Date::constant(2000, 1, 1);
+
+/// The policy's data and the calendar indexed by day of the minute clock.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The thresholds, slots and calendar.
+    pub rules: PolicyRules,
+    /// The kind of every day from 2000-01-01 to the last day in the holiday table, indexed by
+    /// day on the minute clock: one load per attempt instead of a date conversion and a hash.
+    days: Vec<DayKind>,
+}
+
+impl Policy {
+    /// The policy of `rules`, with its day table built.
+    pub fn new(rules: PolicyRules) -> Policy {
+        let last = rules.calendar.last_listed().unwrap_or(EPOCH);
+        let count = (last - EPOCH).get_days().max(0) as u32 + 1;
+        let days = (0..count).map(|d| rules.calendar.day_kind(date_of(d * DAY))).collect();
+        Policy { rules, days }
+    }
+
+    /// The kind of `date`: a holiday, a working day (weekdays and 调休 weekends), or a weekend.
+    pub fn day_kind(&self, date: Date) -> DayKind {
+        self.rules.calendar.day_kind(date)
+    }
+
+    /// The slot an attempt at `at` falls in, if any.
+    pub fn slot_of(&self, at: Minutes) -> Option<u8> {
+        let kind = match self.days.get((at / DAY) as usize) {
+            Some(kind) => *kind,
+            None => self.day_kind(date_of(at)),
+        };
+        let minute = at % DAY;
+        self.rules
+            .slots
+            .iter()
+            .position(|s| s.days == kind && (s.start..s.end).contains(&minute))
+            .map(|i| i as u8)
+    }
+
+    /// True when `at` lies outside the allowed calling window.
+    pub fn outside_window(&self, at: Minutes) -> bool {
+        let (start, end) = self.rules.window;
+        !(start..end).contains(&(at % DAY))
+    }
+
+    /// The status and action of a number, as of `as_of`. A number the engine judged invalid
+    /// (`dialable` false) is pruned whatever its history; a dialable one is judged by its
+    /// folded evidence (`None`: never called).
+    pub fn decide(&self, dialable: bool, state: Option<&NumberState>, as_of: Minutes) -> Decision {
+        if !dialable {
+            return Decision::fixed(Status::Empty, Fine::Invalid, Action::Prune);
+        }
+        let Some(s) = state.filter(|s| s.attempts > 0) else {
+            return self.retry(Status::NeverCalled, Fine::NeverCalled, &NumberState::new());
+        };
+        if s.wrong_last > 0 && s.wrong_last > s.reached_last {
+            return Decision::fixed(Status::Empty, Fine::WrongParty, Action::Prune);
+        }
+        if let Some(d) = self.empty_evidence(s) {
+            return d;
+        }
+        let reached_recent = s.reached_last > 0 && as_of.saturating_sub(s.reached_last) <= self.rules.sticky_days * DAY;
+        let latest_transient = s.suspended_last.max(s.powered_last).max(s.noanswer_last);
+        if reached_recent || (s.reached_last > 0 && s.reached_last >= latest_transient) {
+            let mut d = Decision::fixed(Status::Reached, Fine::Reached, Action::Keep);
+            d.slot = self.next_slot(s);
+            return d;
+        }
+        if latest_transient == 0 {
+            return self.retry(Status::Unknown, Fine::Unknown, s);
+        }
+        if s.noanswer_last == latest_transient {
+            return self.retry(Status::NoAnswer, Fine::no_answer(s.last_class()), s);
+        }
+        if s.powered_last == latest_transient {
+            return self.powered(s);
+        }
+        self.suspended(s)
+    }
+
+    /// Empty or unconfirmed-empty, when the newest empty comes after the newest reach and no
+    /// live evidence followed it.
+    fn empty_evidence(&self, s: &NumberState) -> Option<Decision> {
+        if s.empty == 0 || s.empty_last <= s.reached_last || s.live_last() > s.empty_last {
+            return None;
+        }
+        let different_days = day_of(s.empty_last) != s.empty_first_day;
+        let no_live_since_first = s.live_last() < u32::from(s.empty_first_day) * DAY;
+        if s.empty >= self.rules.empty_confirmations && different_days && no_live_since_first {
+            return Some(Decision::fixed(Status::Empty, Fine::Empty, Action::Prune));
+        }
+        Some(Decision::fixed(Status::Empty, Fine::EmptyUnconfirmed, Action::Verify))
+    }
+
+    fn powered(&self, s: &NumberState) -> Decision {
+        let span = day_of(s.powered_last).saturating_sub(s.powered_first_day);
+        let no_live = s.live_last() < u32::from(s.powered_first_day) * DAY;
+        let (slots, days) = self.rules.dormant;
+        if s.slots_powered.count_ones() >= slots && span >= days && no_live {
+            return Decision::fixed(Status::PoweredOff, Fine::Dormant, Action::Verify);
+        }
+        let fine = if s.last_class() == Class::Unreachable {
+            Fine::Unreachable
+        } else {
+            Fine::PoweredOff
+        };
+        self.retry(Status::PoweredOff, fine, s)
+    }
+
+    fn suspended(&self, s: &NumberState) -> Decision {
+        let span = day_of(s.suspended_last).saturating_sub(s.suspended_first_day);
+        let no_live = s.live_last() < u32::from(s.suspended_first_day) * DAY;
+        let (sightings, days) = self.rules.suspended_prune;
+        if s.suspended >= sightings && span >= days && no_live {
+            return Decision::fixed(Status::PoweredOff, Fine::SuspendedPersistent, Action::Prune);
+        }
+        let mut d = Decision::fixed(Status::PoweredOff, Fine::Suspended, Action::RetryLater);
+        d.after_day = Some(day_of(s.suspended_last).saturating_add(self.rules.suspended_retry_days));
+        d
+    }
+
+    fn retry(&self, status: Status, fine: Fine, s: &NumberState) -> Decision {
+        let mut d = Decision::fixed(status, fine, Action::Retry);
+        d.slot = self.next_slot(s);
+        d
+    }
+
+    /// A slot not tried yet (in policy order); else one where the number was reached; else
+    /// one where it was not found powered off; else the first.
+    pub fn next_slot(&self, s: &NumberState) -> Option<u8> {
+        let n = self.rules.slots.len() as u8;
+        let first = |mask: u8, want: bool| (0..n).find(|i| (mask & (1 << i) != 0) == want);
+        first(s.slots_tried, false)
+            .or_else(|| first(s.slots_reached, true))
+            .or_else(|| first(s.slots_powered, false))
+            .or(Some(0))
+    }
+
+    /// The first moment at or after `from` that lies in slot `slot`, within a year (a holiday
+    /// slot past the last year in cn/holidays.csv has none).
+    pub fn next_time(&self, slot: u8, from: Minutes) -> Option<Minutes> {
+        let slot = self.rules.slots.get(usize::from(slot))?;
+        let first_day = from / DAY;
+        (first_day..first_day + 366).find_map(|day| {
+            let date = date_of(day * DAY);
+            if self.day_kind(date) != slot.days {
+                return None;
+            }
+            let start = (day * DAY + slot.start).max(from);
+            (start < day * DAY + slot.end).then_some(start)
+        })
+    }
+}
+
+/// The status of an attempt class in the headline's terms.
+pub fn status_of(class: Class) -> Status {
+    Status::of(class.four())
+}
+
+/// The local date of a minute on the clock.
+pub fn date_of(at: Minutes) -> Date {
+    EPOCH
+        .checked_add(jiff::Span::new().days(i64::from(at / DAY)))
+        .unwrap_or(EPOCH)
+}
+
+/// `YYYY-MM-DD HH:MM` of a minute on the clock.
+pub fn format_minutes(at: Minutes) -> String {
+    let m = at % DAY;
+    format!("{} {:02}:{:02}", date_of(at), m / 60, m % 60)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,117 @@
+//! The outcome mapping: the evidence of one call attempt (a disposition, a cause code, a CRM
+//! note, an announcement transcript, the talk time) to one fine outcome class.
+//!
+//! Logs describe the same event in a dozen vocabularies (Q.850, SIP, FreeSWITCH, Asterisk,
+//! Twilio, VICIdial, Chinese cloud platforms, collectors' Chinese notes), and on Chinese
+//! networks the signalling is the least precise of them: carriers announce 关机/停机/空号 as
+//! early media and release with a generic cause (call-outcomes.md §0.1). So the mapping is
+//! data (`rules/outcomes.toml`, which documents every table and the order they are tried in),
+//! text outranks codes, and an "answer" counts only with enough talk time. Matching a text or
+//! a code to its class is a property of the vocabulary, as a block look-up is of the mobile
+//! table, so the matcher lives here with the tables. This module is pure: it parses the file
+//! once into hash maps and an Aho-Corasick automaton, then classifies without I/O and, for
+//! most inputs, without allocating.
+//!
+//! - `class`: the classes and their four-class headline;
+//! - `vocabulary`: what an entry means, and the code tables;
+//! - `phrases`: the phrase automaton;
+//! - `parse`: reading the file, every bad entry with its line.
+
+mod class;
+mod parse;
+mod phrases;
+mod vocabulary;
+
+use std::collections::HashMap;
+
+pub use class::{Class, Four};
+
+use phrases::Phrases;
+use vocabulary::{MAX_CODE_LEN, Meaning, Table, tables_for};
+
+use crate::rules::LogFormat;
+use crate::text::{FOLD_ROOM, fold_width};
+
+/// The evidence of one attempt, as read from a log.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence<'a> {
+    /// The layout of the log that holds it: it picks the code tables a bare code is tried in.
+    pub format: LogFormat,
+    /// The outcome, status, disposition or hangup-cause field: Chinese text, a code, a name,
+    /// or empty. `table:code` (`sip:404`, `tencent:205`) names its table.
+    pub outcome: &'a str,
+    /// Free-text notes or an announcement transcript (may be empty).
+    pub notes: &'a str,
+    /// Talk time (billsec) in seconds, when the log has it.
+    pub talk_seconds: Option<u32>,
+}
+
+/// The parsed outcomes.toml: the settings, the phrase lexicon and the code tables.
+#[derive(Debug, Clone)]
+pub struct OutcomeRules {
+    min_talk_seconds: u32,
+    phrases: Phrases,
+    /// One map per [`Table`], in [`Table::ALL`] order, keyed by the normalised code.
+    codes: [HashMap<Box<str>, Meaning>; 9],
+}
+
+impl OutcomeRules {
+    /// The fine class of one attempt. Steps, each a trap in the tests: the notes' phrases
+    /// outrank everything; then the outcome as a phrase; then the outcome as a code of the
+    /// log format's tables; the talk time settles answers; nothing usable gives unknown.
+    pub fn classify(&self, e: &Evidence<'_>) -> Class {
+        self.meaning(e)
+            .map_or(Class::Unknown, |m| m.resolve(e.talk_seconds, self.min_talk_seconds))
+    }
+
+    /// Talk time, in seconds, below which an answer is not a proven conversation.
+    pub fn min_talk_seconds(&self) -> u32 {
+        self.min_talk_seconds
+    }
+
+    fn meaning(&self, e: &Evidence<'_>) -> Option<Meaning> {
+        let mut room = [0; FOLD_ROOM];
+        if let Some(m) = self.phrases.find(&fold_width(e.notes, &mut room)) {
+            return Some(m);
+        }
+        let outcome = fold_width(e.outcome, &mut room);
+        self.phrases.find(&outcome).or_else(|| self.code(e.format, &outcome))
+    }
+
+    /// Looks a (width-folded) code up: in its named table when it has a `table:` prefix,
+    /// otherwise in the format's tables in order.
+    fn code(&self, format: LogFormat, code: &str) -> Option<Meaning> {
+        let mut buf = [0u8; MAX_CODE_LEN];
+        let code = lowercase_in(code, &mut buf)?;
+        if let Some((prefix, rest)) = code.split_once(':')
+            && let Some(table) = Table::from_name(prefix.trim_end())
+        {
+            return self.lookup(table, rest.trim_start());
+        }
+        tables_for(format).iter().find_map(|&t| self.lookup(t, code))
+    }
+
+    fn lookup(&self, table: Table, code: &str) -> Option<Meaning> {
+        self.codes[table as usize].get(code).copied()
+    }
+}
+
+/// A rules key as texts are matched: trimmed, widths folded, ASCII lower-cased.
+fn normalise_key(key: &str) -> String {
+    fold_width(key, &mut [0; FOLD_ROOM]).to_ascii_lowercase()
+}
+
+/// `code`, ASCII lower-cased into `buf`. None when it is longer than any key can be.
+fn lowercase_in<'b>(code: &str, buf: &'b mut [u8; MAX_CODE_LEN]) -> Option<&'b str> {
+    if code.is_empty() || code.len() > MAX_CODE_LEN {
+        return None;
+    }
+    let out = &mut buf[..code.len()];
+    out.copy_from_slice(code.as_bytes());
+    out.make_ascii_lowercase();
+    // Lower-casing ASCII bytes keeps UTF-8 valid, so this never fails.
+    std::str::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests;

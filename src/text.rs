@@ -1,0 +1,118 @@
+//! Width folding shared by the number engine and the outcome vocabulary: full-width ASCII
+//! forms (`１３９`, `ＰＴＰ`, `，`) and the ideographic space are what Chinese input methods
+//! type, and both a phone cell and a call note must read them as plain ASCII.
+//!
+//! A leaf module: it imports nothing from the crate, so `rules` and `phone` (and anything
+//! after them) may use it. One mapping, [`ascii_of`], serves both the per-character fold of
+//! `phone` and the whole-text fold [`fold_width`] of the outcome vocabulary.
+
+use std::borrow::Cow;
+
+/// Stack room for a width-folded text; a longer one with full-width forms goes to the heap.
+pub(crate) const FOLD_ROOM: usize = 256;
+
+/// The ASCII form of a full-width character: U+FF01..=U+FF5E to U+0021..=U+007E, and the
+/// ideographic space U+3000 to a space. Every other character has none.
+#[inline]
+pub(crate) fn ascii_of(c: char) -> Option<u8> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => Some((c as u32 - 0xFEE0) as u8),
+        '\u{3000}' => Some(b' '),
+        _ => None,
+    }
+}
+
+/// Trims `text` and folds full-width forms (`ＰＴＰ`, `，`, U+3000) to ASCII, into `room`
+/// when it fits there. Only a text longer than `room` that has something to fold is copied
+/// to the heap: folding is on the path of every attempt, and Chinese notes are full of `，`.
+pub(crate) fn fold_width<'b>(text: &'b str, room: &'b mut [u8; FOLD_ROOM]) -> Cow<'b, str> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    if !memchr::memchr2_iter(0xEF, 0xE3, bytes).any(|i| folded_at(bytes, i).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    // Only whole 3-byte characters are replaced, so the output stays UTF-8.
+    if bytes.len() > FOLD_ROOM {
+        let mut out = vec![0; bytes.len()];
+        let len = fold_into(bytes, &mut out);
+        out.truncate(len);
+        return Cow::Owned(String::from_utf8(out).expect("folding keeps UTF-8 valid"));
+    }
+    let len = fold_into(bytes, room);
+    Cow::Borrowed(std::str::from_utf8(&room[..len]).expect("folding keeps UTF-8 valid"))
+}
+
+/// Copies `bytes` to `out` (at least as long), a full-width character as its one ASCII
+/// byte, and returns the length written. Runs between full-width characters are copied whole.
+fn fold_into(bytes: &[u8], out: &mut [u8]) -> usize {
+    let (mut from, mut len) = (0, 0);
+    for i in memchr::memchr2_iter(0xEF, 0xE3, bytes) {
+        // The iterator never stops inside a replaced character: its continuation bytes are
+        // 0x80..=0xBF.
+        if let Some(ascii) = folded_at(bytes, i) {
+            out[len..len + i - from].copy_from_slice(&bytes[from..i]);
+            len += i - from;
+            out[len] = ascii;
+            len += 1;
+            from = i + 3;
+        }
+    }
+    out[len..len + bytes.len() - from].copy_from_slice(&bytes[from..]);
+    len + bytes.len() - from
+}
+
+/// The ASCII form of the character whose UTF-8 starts at byte `i`, a lead byte 0xEF or 0xE3
+/// of a 3-byte character (every character [`ascii_of`] folds is one).
+#[inline]
+fn folded_at(bytes: &[u8], i: usize) -> Option<u8> {
+    // Valid UTF-8: a 3-byte lead is followed by two continuation bytes, so the decoding
+    // needs no checks beyond the length.
+    let [lead, b1, b2] = *bytes.get(i..i + 3)? else {
+        return None;
+    };
+    let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    char::from_u32(c).and_then(ascii_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use test_case::test_case;
+
+    use super::*;
+
+    #[test_case("ＰＴＰ！" => "PTP!")]
+    #[test_case("！～＿｀" => "!~_`"; "ends of the full-width block")]
+    #[test_case("客户说：“好的”，ａ１" => "客户说:“好的”,a1"; "mixed")]
+    #[test_case("  已关机　" => "已关机")]
+    #[test_case("NO ANSWER" => "NO ANSWER"; "no copy needed")]
+    fn widths_fold(text: &str) -> String {
+        fold_width(text, &mut [0; FOLD_ROOM]).into_owned()
+    }
+
+    #[test_case(" 您拨打的电话已关机 "; "chinese")]
+    #[test_case("ANSWERED"; "ascii")]
+    #[test_case("éｰ"; "other non-ascii")]
+    fn plain_text_is_not_copied(text: &str) {
+        assert_eq!(fold_width(text, &mut [0; FOLD_ROOM]).as_ptr(), text.trim().as_ptr());
+    }
+
+    #[test]
+    fn long_text_folds_on_the_heap() {
+        let text = format!("{}已关机，ＰＴＰ", "对".repeat(FOLD_ROOM));
+        let mut room = [0; FOLD_ROOM];
+        let folded = fold_width(&text, &mut room);
+        assert!(matches!(folded, Cow::Owned(_)));
+        assert!(folded.ends_with("已关机,PTP"));
+    }
+
+    /// The byte-level scan folds exactly the characters the character mapping does.
+    #[test]
+    fn the_scan_agrees_with_the_mapping() {
+        for c in ('\u{3000}'..='\u{30FF}').chain('\u{FF00}'..='\u{FFEF}') {
+            let text = c.to_string();
+            let expected = ascii_of(c).map_or(text.clone(), |a| char::from(a).to_string());
+            let expected = expected.trim();
+            assert_eq!(fold_width(&text, &mut [0; FOLD_ROOM]), expected, "U+{:04X}", c as u32);
+        }
+    }
+}
