@@ -187,10 +187,17 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, quiet: bool) -> anyhow::Result<()>
     use std::io::Write as _;
     let report = report::finish(run, files)?;
     let mut out = std::io::stdout().lock();
-    if !quiet {
-        out.write_all(report.as_bytes())?;
+    let printed = if quiet {
+        Ok(())
+    } else {
+        out.write_all(report.as_bytes())
+    };
+    // `audit ... --fail-on X | head -1`: a reader that stops early may silence the report,
+    // never turn a failed gate into a pass, so a closed pipe ends the printing, not the run.
+    match printed.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
     }
-    out.flush()?;
     for c in run.checks.iter().filter(|c| c.status == GateStatus::Fail) {
         let unit = if c.percent { "%" } else { "" };
         eprintln!(

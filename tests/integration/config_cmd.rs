@@ -97,3 +97,23 @@ fn an_unwritable_output_exits_3() {
     assert_exit(&out, 3);
     assert!(stderr(&out).contains("creating output directory"), "{}", stderr(&out));
 }
+
+/// A reader that closes stdout early (`| head -1`) silences the report but never changes the
+/// gate: a failing `--fail-on` still exits 1, and the outputs are still written.
+#[test]
+fn a_closed_stdout_never_passes_a_failing_gate() {
+    let wd = Workdir::new();
+    wd.write("c.csv", "id,mobile\nK1,1397123456\n");
+    let mut child = wd
+        .command(&["audit", "c.csv", "--out", "out", "--fail-on", "invalid>0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("check failed: invalid>0"), "{}", stderr(&out));
+    assert!(wd.path().join("out/summary.json").exists());
+}
