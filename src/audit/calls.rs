@@ -46,8 +46,12 @@ impl<'h> Call<'h> {
     }
 }
 
-/// `weekday_evening 2026-11-02 18:00` for a retry, the date for `retry_later`.
+/// `weekday_evening 2026-11-02 18:00` for a retry, the date for `retry_later`; nothing for
+/// `keep` (a reached number is dialled as usual) and for the dead ends.
 pub(crate) fn next_slot(h: &History, d: &Decision) -> String {
+    if matches!(d.action, Action::Keep | Action::Verify | Action::Prune) {
+        return String::new();
+    }
     if let Some(day) = d.after_day {
         return policy::date_of(u32::from(day) * DAY).to_string();
     }
@@ -99,29 +103,24 @@ pub(crate) fn write_prune(
     .write(out);
 }
 
-/// The next action for a customer: the action of their best number while it is alive;
-/// once the best is a dead end, the most hopeful action left (a never-called relative's
-/// number, a verification).
-pub(crate) fn customer_action(h: &History, c: &CustomerPart) -> String {
+/// The next action for a customer, and when: the action of their best number while it is
+/// alive; once the best is a dead end, the most hopeful action left (a never-called
+/// relative's number, a verification).
+pub(crate) fn customer_action(h: &History, c: &CustomerPart) -> (Action, String) {
     let alive = matches!(c.status(), Status::Reached | Status::NoAnswer | Status::PoweredOff);
     let next = if alive { c.best.map(|b| b.next) } else { c.open };
     let Some(next) = next else {
-        return Action::Prune.as_str().to_string();
+        return (Action::Prune, String::new());
     };
     let decision = Decision {
         status: c.status(),
-        // Not kept per customer: next_slot reads only the slot and the date.
+        // Not kept per customer: next_slot reads only the action, the slot and the date.
         fine: Fine::Unknown,
         action: next.action,
         slot: next.slot,
         after_day: next.after_day,
     };
-    let when = next_slot(h, &decision);
-    if when.is_empty() {
-        next.action.as_str().to_string()
-    } else {
-        format!("{} {when}", next.action.as_str())
-    }
+    (next.action, next_slot(h, &decision))
 }
 
 /// orphans.csv (logged numbers that match no contact) and compliance.csv; also counts the

@@ -47,8 +47,22 @@ pub(crate) struct Best {
 }
 
 impl Best {
-    fn rank(&self) -> (Status, (Action, u8, u16)) {
-        (self.status, self.next.rank())
+    fn rank(&self) -> (u8, (Action, u8, u16)) {
+        (customer_rank(self.status), self.next.rank())
+    }
+}
+
+/// How a number's status ranks for its customer, best first. Empty comes last: a customer is
+/// empty only when every own and family number is empty or invalid, so a valid number not yet
+/// dialled, or one with only unknown outcomes, keeps the customer open.
+fn customer_rank(status: Status) -> u8 {
+    match status {
+        Status::Reached => 0,
+        Status::NoAnswer => 1,
+        Status::PoweredOff => 2,
+        Status::Unknown => 3,
+        Status::NeverCalled => 4,
+        Status::Empty => 5,
     }
 }
 
@@ -113,7 +127,7 @@ impl CustomerPart {
     /// Takes in the history's decision on one of the customer's numbers.
     pub(crate) fn add_status(&mut self, relation: Relation, d: &Decision) {
         if relation == Relation::Contact {
-            self.contact_best = better(self.contact_best, Some(d.status), |s| *s);
+            self.contact_best = better(self.contact_best, Some(d.status), |s| customer_rank(*s));
             return;
         }
         let next = Next::of(d);
@@ -129,7 +143,7 @@ impl CustomerPart {
     /// Merges another partial of the same customer.
     pub(crate) fn merge(&mut self, o: &CustomerPart) {
         self.best = better(self.best, o.best, Best::rank);
-        self.contact_best = better(self.contact_best, o.contact_best, |s| *s);
+        self.contact_best = better(self.contact_best, o.contact_best, |s| customer_rank(*s));
         self.open = better(self.open, o.open, |n| n.rank());
         self.first_line = self.first_line.min(o.first_line);
         self.records += o.records;
@@ -261,15 +275,6 @@ impl Spill for ByLine {
     }
 }
 
-/// Actions in their `as u8` order, to decode a spilled partial.
-const ACTIONS: [Action; 5] = [
-    Action::Keep,
-    Action::Retry,
-    Action::RetryLater,
-    Action::Verify,
-    Action::Prune,
-];
-
 /// The history part of a partial in one word, for the spill file: per step 1 presence bit,
 /// action (3 bits), slot (8 bits, `u8::MAX` none), day (16 bits, 0 none); then the best
 /// status (4 bits, 15 none) and the contacts' best status (4 bits).
@@ -294,7 +299,7 @@ fn unpack(c: &mut CustomerPart, word: u64) -> io::Result<()> {
         if bits & 1 == 0 {
             return Ok(None);
         }
-        let action = *ACTIONS.get((bits >> 1 & 7) as usize).ok_or_else(bad)?;
+        let action = *Action::ALL.get((bits >> 1 & 7) as usize).ok_or_else(bad)?;
         let slot = (bits >> 4 & 0xff) as u8;
         let day = (bits >> 12 & 0xffff) as u16;
         Ok(Some(Next {

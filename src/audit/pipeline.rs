@@ -12,6 +12,7 @@ use super::customers::CustomerPart;
 use super::record::{self, Ctx, Processed};
 use super::shared::SharedNumber;
 use super::spill::Sorter;
+use crate::history::policy::Action;
 use crate::input::{Input, RawRecord, RecordReader};
 use crate::report::{Streams, Summary};
 
@@ -148,7 +149,11 @@ fn count(s: &mut Summary, p: &Processed) {
     for issues in &p.tally.cells {
         s.add_issues(*issues, p.line);
     }
-    for status in &p.tally.statuses {
-        s.statuses[*status as usize] += 1;
+    for &(status, action, slot) in &p.tally.calls {
+        s.statuses[status as usize] += 1;
+        s.actions[action as usize] += 1;
+        if let (Action::Retry, Some(slot)) = (action, slot) {
+            s.add_retry(usize::from(slot), 1);
+        }
     }
 }

@@ -11,7 +11,7 @@ use super::cleaned;
 use super::customers::CustomerPart;
 use super::shared::SharedNumber;
 use crate::history::History;
-use crate::history::policy::Status;
+use crate::history::policy::{Action, Status};
 use crate::input::RawRecord;
 use crate::input::columns::{Columns, Relation};
 use crate::input::dialect::Fields;
@@ -91,8 +91,8 @@ pub(crate) struct Tally {
     pub(crate) removed: u32,
     /// True when the record was malformed.
     pub(crate) bad: bool,
-    /// The call-history status of each number (with `--history`).
-    pub(crate) statuses: SmallVec<[Status; 4]>,
+    /// The call-history status, action and retry slot of each number (with `--history`).
+    pub(crate) calls: SmallVec<[(Status, Action, Option<u8>); 4]>,
 }
 
 /// Everything the writers need from one record.
@@ -188,7 +188,8 @@ fn add_number(
     let column = ctx.columns.phones[f.pos].name.as_str();
     let call = ctx.history.map(|h| calls::Call::of(h, &f.number, &mut p.matched));
     if let Some(call) = &call {
-        p.tally.statuses.push(call.decision.status);
+        let d = &call.decision;
+        p.tally.calls.push((d.status, d.action, d.slot));
         customer.add_status(f.relation, &call.decision);
         calls::write_prune(&mut p.out.prune, place, (column, f, raw), &forms.national, call, ctx);
     }

@@ -77,9 +77,10 @@ fn write_customer(c: &CustomerPart, history: Option<&History>, summary: &mut Sum
         valid: c.valid,
         kinds: &c.kinds_text(),
         lost_contact: lost,
-        call: action.as_deref().map(|action| CustomerCall {
+        call: action.as_ref().map(|(action, next_slot)| CustomerCall {
             status: c.status(),
-            action,
+            action: *action,
+            next_slot,
             contact_status: c.contact_best,
         }),
         issues,

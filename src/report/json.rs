@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::atomic::AtomicFile;
 use super::summary::{CustomerCounts, VerdictCounts};
 use super::{Output, Run};
-use crate::history::policy::{self, Status};
+use crate::history::policy::{self, Action, Status};
 use crate::history::{ComplianceRule, History};
 use crate::rules::Class;
 
@@ -20,6 +20,8 @@ struct SummaryJson<'a> {
     numbers: NumbersJson,
     cells: CellsJson,
     status: BTreeMap<&'static str, u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<ActionsJson>,
     customers: CustomersJson,
     duplicates: DuplicatesJson,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,6 +31,13 @@ struct SummaryJson<'a> {
     removed: u64,
     checks: &'a [super::ThresholdResult],
     result: ResultJson,
+}
+
+/// Numbers by next action, and the retries by slot name, with a history.
+#[derive(Serialize)]
+struct ActionsJson {
+    by_action: BTreeMap<&'static str, u64>,
+    retry_by_slot: BTreeMap<String, u64>,
 }
 
 #[derive(Serialize)]
@@ -174,6 +183,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
         },
         cells: CellsJson { empty: s.empty_cells },
         status: statuses(o, &s.statuses),
+        actions: o.history.map(|h| actions(h, s)),
         customers: CustomersJson {
             counts: s.customers.clone(),
             status: statuses(o, &s.customers.statuses),
@@ -208,6 +218,28 @@ fn statuses(o: &Run<'_>, counts: &[u64; 6]) -> BTreeMap<&'static str, u64> {
         .iter()
         .map(|st| (st.as_str(), counts[*st as usize]))
         .collect()
+}
+
+fn actions(h: &History, s: &super::Summary) -> ActionsJson {
+    let slot_name = |i: usize| {
+        h.policy
+            .rules
+            .slots
+            .get(i)
+            .map_or_else(|| format!("slot {i}"), |sl| sl.name.clone())
+    };
+    ActionsJson {
+        by_action: Action::ALL
+            .iter()
+            .map(|a| (a.as_str(), s.actions[*a as usize]))
+            .collect(),
+        retry_by_slot: s
+            .retry_slots
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (slot_name(i), *n))
+            .collect(),
+    }
 }
 
 fn calls(h: &History) -> CallsJson {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::atomic::AtomicFile;
 use super::{Output, Run};
-use crate::history::policy::{self, Status};
+use crate::history::policy::{self, Action, Status};
 use crate::phone::Lang;
 
 /// Renders the report.
@@ -16,6 +16,7 @@ pub(crate) fn render(o: &Run<'_>) -> String {
     let lang = o.opts.lang;
     header(&mut md, o, lang);
     customer_headline(&mut md, o, lang);
+    actions(&mut md, o, lang);
     headline(&mut md, o, lang);
     issues(&mut md, o, lang);
     columns(&mut md, o, lang);
@@ -132,18 +133,17 @@ fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
         ),
         (Status::PoweredOff, "powered off or suspended", "关机或停机"),
         (Status::NoAnswer, "no answer", "无人接听"),
+        (Status::Unknown, "only unknown outcomes", "仅有未知结果"),
+        (
+            Status::NeverCalled,
+            "a valid number not yet dialled",
+            "有效号码尚未拨打",
+        ),
         (Status::Empty, "empty or wrong numbers only", "仅有空号或错误号码"),
-        (Status::Unknown, "only technical failures", "仅有技术性失败"),
-        (Status::NeverCalled, "never called", "从未拨打"),
     ];
     for (status, en, zh) in labels {
         let n = c.statuses[status as usize];
-        if n > 0
-            || matches!(
-                status,
-                Status::Reached | Status::PoweredOff | Status::NoAnswer | Status::Empty
-            )
-        {
+        if n > 0 || status != Status::Unknown {
             let _ = writeln!(md, "| {} | {n} | {} |", t(lang, en, zh), share(n, c.total));
         }
     }
@@ -178,6 +178,64 @@ fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
         }
         md.push('\n');
     }
+}
+
+/// With a call history: how many numbers to prune, retry (by slot), retry later, verify and
+/// keep before the next campaign, and how many valid numbers were never dialled.
+fn actions(md: &mut String, o: &Run<'_>, lang: Lang) {
+    let Some(h) = o.history else { return };
+    let s = o.summary;
+    let _ = writeln!(
+        md,
+        "## {}\n",
+        t(lang, "Next actions, by number", "下一步操作（按号码）")
+    );
+    table_header(
+        md,
+        &[t(lang, "action", "操作"), t(lang, "numbers", "号码")],
+        "|---|---:|",
+    );
+    let row = |md: &mut String, label: &str, n: u64| {
+        let _ = writeln!(md, "| {label} | {n} |");
+    };
+    row(
+        md,
+        t(lang, "prune (remove before dialling)", "删除（拨打前清除）"),
+        s.actions[Action::Prune as usize],
+    );
+    for (slot, n) in s.retry_slots.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let name = h.policy.rules.slots.get(slot).map_or("?", |sl| sl.name.as_str());
+        row(md, &format!("{} `{name}`", t(lang, "retry in", "换时段重拨：")), *n);
+    }
+    let no_slot = s.actions[Action::Retry as usize] - s.retry_slots.iter().sum::<u64>();
+    if no_slot > 0 {
+        row(
+            md,
+            t(lang, "retry (no slot left in the window)", "重拨（无可用时段）"),
+            no_slot,
+        );
+    }
+    row(
+        md,
+        t(lang, "retry later (suspended)", "稍后重拨（停机）"),
+        s.actions[Action::RetryLater as usize],
+    );
+    row(
+        md,
+        t(lang, "verify (空号检测 or another line)", "核实（空号检测或换线路）"),
+        s.actions[Action::Verify as usize],
+    );
+    row(
+        md,
+        t(lang, "keep (reached)", "保留（已联系上）"),
+        s.actions[Action::Keep as usize],
+    );
+    let _ = writeln!(
+        md,
+        "\n{}: {}.\n",
+        t(lang, "Valid numbers never dialled", "从未拨打的有效号码"),
+        s.statuses[Status::NeverCalled as usize]
+    );
 }
 
 fn headline(md: &mut String, o: &Run<'_>, lang: Lang) {

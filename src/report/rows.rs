@@ -249,8 +249,10 @@ pub(crate) fn prune_reason(fine: Fine, lang: Lang) -> &'static str {
 pub(crate) struct CustomerCall<'a> {
     /// The best status of the customer's own and family numbers.
     pub(crate) status: Status,
-    /// The next action, with its slot or date (`retry weekday_evening 2026-11-02 18:00`).
-    pub(crate) action: &'a str,
+    /// The next action.
+    pub(crate) action: Action,
+    /// When: a slot and its next start (`weekday_evening 2026-11-02 18:00`), or a date.
+    pub(crate) next_slot: &'a str,
     /// The best status of the emergency contacts' numbers, counted apart.
     pub(crate) contact_status: Option<Status>,
 }
@@ -271,7 +273,7 @@ pub(crate) struct CustomerRow<'a> {
 
 impl CustomerRow<'_> {
     /// The header of customers.csv.
-    pub(crate) const HEADER: [&'static str; 14] = [
+    pub(crate) const HEADER: [&'static str; 15] = [
         "customer_id",
         "first_line",
         "records",
@@ -284,6 +286,7 @@ impl CustomerRow<'_> {
         "lost_contact",
         "status",
         "action",
+        "next_slot",
         "contact_status",
         "issues",
     ];
@@ -303,11 +306,11 @@ impl CustomerRow<'_> {
             .text(if self.lost_contact { "true" } else { "false" });
         match &self.call {
             Some(c) => {
-                row.text(c.status.as_str()).text(c.action);
+                row.text(c.status.as_str()).text(c.action.as_str()).text(c.next_slot);
                 row.text(c.contact_status.map_or("", Status::as_str));
             }
             None => {
-                row.text("").text("").text("");
+                row.text("").text("").text("").text("");
             }
         }
         row.text(&codes(self.issues)).end();

@@ -96,6 +96,10 @@ pub(crate) struct Summary {
     pub(crate) removed: u64,
     /// Numbers by call-history status (`Status as usize`), with `--history`.
     pub(crate) statuses: [u64; 6],
+    /// Numbers by next action (`Action as usize`), with `--history`.
+    pub(crate) actions: [u64; 5],
+    /// Numbers to retry, by the slot (index into the policy's slots) to retry in.
+    pub(crate) retry_slots: Vec<u64>,
 }
 
 /// Customer-level counters.
@@ -120,6 +124,14 @@ impl Summary {
         let mut s = Summary::default();
         s.numbers.by_column = vec![VerdictCounts::default(); columns];
         s
+    }
+
+    /// Counts `n` numbers to retry in slot `slot`.
+    pub(crate) fn add_retry(&mut self, slot: usize, n: u64) {
+        if self.retry_slots.len() <= slot {
+            self.retry_slots.resize(slot + 1, 0);
+        }
+        self.retry_slots[slot] += n;
     }
 
     /// Counts one number found in phone column `column` on `line`.
@@ -152,6 +164,12 @@ impl Summary {
         self.removed += other.removed;
         for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
             *a += b;
+        }
+        for (a, b) in self.actions.iter_mut().zip(other.actions) {
+            *a += b;
+        }
+        for (slot, n) in other.retry_slots.iter().enumerate() {
+            self.add_retry(slot, *n);
         }
         self.numbers.verdicts.merge(&other.numbers.verdicts);
         if self.numbers.by_column.len() < other.numbers.by_column.len() {

@@ -21,6 +21,15 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in their order (`Action as usize`).
+    pub const ALL: [Action; 5] = [
+        Action::Keep,
+        Action::Retry,
+        Action::RetryLater,
+        Action::Verify,
+        Action::Prune,
+    ];
+
     /// The name used in outputs.
     pub fn as_str(self) -> &'static str {
         match self {
