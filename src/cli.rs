@@ -107,7 +107,8 @@ pub struct AuditArgs {
     /// Customer id column (header name or 1-based number). Detected when omitted.
     #[arg(long, value_name = "COLUMN")]
     pub id_column: Option<String>,
-    /// What to take out of cleaned.csv: verdicts (invalid, warn), issue codes, or none.
+    /// What to take out of cleaned.csv: verdicts (invalid, warn), issue codes, history (the
+    /// numbers the call history says to prune, with --history), or none.
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "invalid")]
     pub prune: Vec<String>,
     /// Fail (exit 1) when EXPR holds, e.g. 'invalid>2%', 'landline.length>0', 'bad_rows>0'

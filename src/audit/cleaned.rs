@@ -5,17 +5,19 @@
 use smallvec::SmallVec;
 
 use super::record::{Ctx, Found, Place, Processed};
+use crate::history::policy::Fine;
 use crate::input::dialect::Fields;
 use crate::phone::{Issue, IssueSet, Number, message};
 use crate::report::RemovedRow;
-use crate::report::rows;
+use crate::report::rows::{self, prune_reason};
 
 /// Writes the cleaned record (phone cells rewritten: kept numbers in canonical form, pruned
 /// ones out) and a removed row for everything taken out.
+/// `history_prunes` holds, for each found number, the fine status the history prunes it for.
 pub(crate) fn write(
     p: &mut Processed,
     fields: &Fields,
-    found: &[Found],
+    (found, history_prunes): (&[Found], &[Option<Fine>]),
     cells: &[IssueSet],
     place: Place<'_>,
     ctx: &Ctx<'_>,
@@ -26,10 +28,14 @@ pub(crate) fn write(
         let at = (place, col.name.as_str(), original);
         let mut kept: Vec<String> = Vec::new();
         let mut any = false;
-        for f in found.iter().filter(|f| f.pos == pos) {
+        for (f, by_history) in found.iter().zip(history_prunes).filter(|(f, _)| f.pos == pos) {
             any = true;
+            let raw = f.number.raw(original);
             if ctx.prune.takes(f.number.issues) {
-                removed(p, at, f.number.raw(original), f.number.issues, Some(&f.number), ctx);
+                removed(p, at, raw, f.number.issues, Some(&f.number), ctx);
+            } else if let Some(fine) = by_history.filter(|_| ctx.prune.history) {
+                let reason = prune_reason(fine, ctx.lang);
+                removed_row(p, at, raw, f.number.issues, reason);
             } else {
                 kept.push(f.number.cleaned());
             }
@@ -68,6 +74,17 @@ fn removed(
         .find(|i| Some(i.severity()) == severity)
         .unwrap_or(Issue::NoNumber);
     let reason = message(worst, number, ctx.engine.rules(), ctx.lang);
+    removed_row(p, (place, column, cell), raw, issues, &reason);
+}
+
+/// Appends the removed.csv row and counts it.
+fn removed_row(
+    p: &mut Processed,
+    (place, column, cell): (Place<'_>, &str, &str),
+    raw: &str,
+    issues: IssueSet,
+    reason: &str,
+) {
     RemovedRow {
         line: place.line,
         record: place.record,
@@ -76,7 +93,7 @@ fn removed(
         raw,
         cell,
         issues,
-        reason: &reason,
+        reason,
     }
     .write(&mut p.out.removed);
     p.tally.removed += 1;

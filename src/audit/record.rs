@@ -11,7 +11,7 @@ use super::cleaned;
 use super::customers::CustomerPart;
 use super::shared::SharedNumber;
 use crate::history::History;
-use crate::history::policy::{Action, Status};
+use crate::history::policy::{Action, Decision, Fine, Status};
 use crate::input::RawRecord;
 use crate::input::columns::{Columns, Relation};
 use crate::input::dialect::Fields;
@@ -26,6 +26,8 @@ pub(crate) struct Prune {
     pub(crate) verdicts: Vec<Verdict>,
     /// Issue codes that prune whatever the verdict.
     pub(crate) codes: Vec<&'static str>,
+    /// Also prune the numbers the call history says to prune (`--prune history`).
+    pub(crate) history: bool,
 }
 
 impl Prune {
@@ -41,11 +43,14 @@ impl Prune {
             match item {
                 "invalid" => prune.verdicts.push(Verdict::Invalid),
                 "warn" => prune.verdicts.push(Verdict::Warn),
+                "history" => prune.history = true,
                 "none" => {}
                 code => match Issue::ALL.iter().find(|i| i.code() == code) {
                     Some(issue) => prune.codes.push(issue.code()),
                     None => {
-                        anyhow::bail!("--prune: `{code}` is neither a verdict (invalid, warn, none) nor an issue code")
+                        anyhow::bail!(
+                            "--prune: `{code}` is neither a verdict (invalid, warn, none), history, nor an issue code"
+                        )
                     }
                 },
             }
@@ -161,19 +166,22 @@ pub(crate) fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed 
     let mut customer = CustomerPart::new(id.clone(), rec.line);
     let mut forms = Forms::default();
     p.out.numbers.reserve(found.len() * 160);
+    let mut history_prunes: SmallVec<[Option<Fine>; 4]> = SmallVec::new();
     for f in &found {
         let raw = f.number.raw(fields.get(ctx.columns.phones[f.pos].index));
-        add_number(&mut p, &mut customer, place, (f, raw), &mut forms, ctx);
+        let decision = add_number(&mut p, &mut customer, place, (f, raw), &mut forms, ctx);
+        history_prunes.push(decision.filter(|d| d.action == Action::Prune).map(|d| d.fine));
     }
     p.shared.sort();
     p.shared.dedup_by(|a, b| a.key == b.key);
-    cleaned::write(&mut p, &fields, &found, &cells, place, ctx);
+    cleaned::write(&mut p, &fields, (&found, &history_prunes), &cells, place, ctx);
     p.customer = Some(customer);
     p
 }
 
 /// One number of the record: its numbers.csv row, its prune.csv row (with a history), its
-/// share of the customer's roll-up and its shared-number sighting.
+/// share of the customer's roll-up and its shared-number sighting. Returns the history's
+/// decision on it, with a history.
 fn add_number(
     p: &mut Processed,
     customer: &mut CustomerPart,
@@ -181,7 +189,7 @@ fn add_number(
     (f, raw): (&Found, &str),
     forms: &mut Forms,
     ctx: &Ctx<'_>,
-) {
+) -> Option<Decision> {
     customer.add(f.relation, f.number.kind, f.number.issues);
     p.tally.numbers.push((f.pos as u16, f.number.kind, f.number.issues));
     forms.render(&f.number);
@@ -224,6 +232,7 @@ fn add_number(
         };
         p.shared.push(SharedNumber::new(canonical, place.id, place.line));
     }
+    call.map(|c| c.decision)
 }
 
 /// One number found in a phone cell.

@@ -53,6 +53,10 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
         .build()
         .context("starting worker threads")?;
     let history = history_options(args)?;
+    let prune = Prune::parse(&args.prune)?;
+    if prune.history && history.is_none() {
+        anyhow::bail!("--prune history takes out what the call history says to prune: give --history too");
+    }
     if args.input.as_os_str() != "-" {
         must_exist(&args.input)?;
     }
@@ -77,7 +81,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             shared_threshold: args.shared_threshold,
         },
         default_area_code: args.engine.default_area_code.clone(),
-        prune: Prune::parse(&args.prune)?,
+        prune,
         checks,
         exit_zero: args.exit_zero,
         pool,

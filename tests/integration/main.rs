@@ -1,6 +1,7 @@
 //! The one integration-test binary (see Cargo.toml `autotests = false`).
 //!
 //! - `harness`: temp dirs, running the binary with a clean environment, readable diffs;
+//! - `actions_cmd`: what the history tells a campaign: `--prune history`, the actions table;
 //! - `cases`: the wide table of real-world cells in tests/data/phone-cases.tsv, through the
 //!   library;
 //! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
@@ -15,6 +16,7 @@
 //! - `readme`: every README command run as written, with its documented exit and output;
 //!   links, `--fail-on` quoting and `--help` examples of the docs.
 
+mod actions_cmd;
 mod audit_cmd;
 mod cases;
 mod check_cmd;
