@@ -12,7 +12,7 @@ use crate::history::state::{DAY, NumberState};
 use crate::history::{self, ComplianceRule, History};
 use crate::phone::{Issue, Number, Verdict, message};
 use crate::report::rows::{CallFacts, ComplianceRow, OrphanRow, prune_reason};
-use crate::report::{CsvFile, Output, PruneRow, ReportOptions, table};
+use crate::report::{CallCounts, CsvFile, Output, PruneRow, ReportOptions, table};
 
 /// The history's decision on one number, and its folded state (none: never called).
 pub(crate) struct Call<'h> {
@@ -180,4 +180,15 @@ pub(crate) fn write_files(
         },
     )?;
     Ok(vec![orphans_csv, compliance])
+}
+
+/// The history's counts the `--fail-on` gate reads.
+pub(crate) fn counts(h: &History) -> CallCounts {
+    CallCounts {
+        lines: h.calls.attempts + h.calls.bad_lines,
+        attempts: h.calls.attempts,
+        unreadable: h.calls.bad_lines,
+        window: h.violations_of(ComplianceRule::Window) as u64,
+        cap: h.violations_of(ComplianceRule::DailyCap) as u64,
+    }
 }

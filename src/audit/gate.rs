@@ -87,7 +87,32 @@ const PLAIN_METRICS: &[&str] = &[
     "lost_contact",
 ];
 
+/// The metrics of the call history: customers by status (shares of customers), numbers by
+/// action (shares of numbers), compliance counts (shares of attempts), unreadable lines
+/// (shares of lines). They need `--history`.
+pub(crate) const HISTORY_METRICS: &[&str] = &[
+    "reached",
+    "no_answer",
+    "powered_off",
+    "unknown",
+    "never_called",
+    "empty",
+    "keep",
+    "retry",
+    "retry_later",
+    "verify",
+    "prune",
+    "compliance.window",
+    "compliance.cap",
+    "calls.unreadable",
+];
+
 impl Threshold {
+    /// True when the metric needs a call history.
+    pub(crate) fn needs_history(&self) -> bool {
+        HISTORY_METRICS.contains(&self.metric.as_str())
+    }
+
     /// Parses `metric OP number[%]`.
     pub(crate) fn parse(expr: &str) -> anyhow::Result<Threshold> {
         let expr = expr.trim();
@@ -107,11 +132,14 @@ impl Threshold {
         .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v)))
         .ok_or_else(|| anyhow::anyhow!("`{expr}`: unknown operator"))?;
         let metric = metric.trim().to_string();
-        let known = PLAIN_METRICS.contains(&metric.as_str()) || Issue::ALL.iter().any(|i| i.code() == metric);
+        let known = PLAIN_METRICS.contains(&metric.as_str())
+            || HISTORY_METRICS.contains(&metric.as_str())
+            || Issue::ALL.iter().any(|i| i.code() == metric);
         if !known {
             anyhow::bail!(
-                "`{expr}`: unknown metric `{metric}`; use {}, or an issue code such as landline.length",
-                PLAIN_METRICS.join(", ")
+                "`{expr}`: unknown metric `{metric}`; use {}, with --history {}, or an issue code such as landline.length",
+                PLAIN_METRICS.join(", "),
+                HISTORY_METRICS.join(", ")
             );
         }
         let value = value.trim();

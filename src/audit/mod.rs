@@ -118,6 +118,7 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
     )?);
     if let Some(h) = history.as_mut() {
         files.extend(calls::write_files(&cfg.report, h, &matched)?);
+        summary.calls = Some(calls::counts(h));
     }
     let shared = shared::find(sightings, cfg.report.shared_threshold)?;
     summary.shared_numbers = shared.len() as u64;

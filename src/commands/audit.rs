@@ -54,6 +54,12 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
         .context("starting worker threads")?;
     let history = history_options(args)?;
     let prune = Prune::parse(&args.prune)?;
+    if let Some(t) = checks.iter().find(|t| t.needs_history()).filter(|_| history.is_none()) {
+        anyhow::bail!(
+            "--fail-on `{t}`: `{}` is a call-history metric: give --history too",
+            t.metric
+        );
+    }
     if prune.history && history.is_none() {
         anyhow::bail!("--prune history takes out what the call history says to prune: give --history too");
     }

@@ -21,7 +21,7 @@ pub(crate) use csv::OutputEncoding;
 pub(crate) use model::{GateStatus, ReportOptions, Run, Shared, ThresholdResult};
 pub(crate) use outputs::{Output, help as outputs_help};
 pub(crate) use rows::{BadRow, NumberRow, PruneRow, RemovedRow};
-pub(crate) use summary::{KINDS, Summary};
+pub(crate) use summary::{CallCounts, KINDS, Summary};
 
 /// What one record adds to the files written while records stream: formatted, terminated
 /// rows, filled on a worker thread and written in input order.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::history::policy::{Action, Status};
 use crate::phone::{Issue, IssueSet, Kind, Verdict};
 
 /// How many example line numbers the report keeps per issue.
@@ -100,6 +101,23 @@ pub(crate) struct Summary {
     pub(crate) actions: [u64; 5],
     /// Numbers to retry, by the slot (index into the policy's slots) to retry in.
     pub(crate) retry_slots: Vec<u64>,
+    /// The call history's own counts, with `--history` (filled after the stream).
+    pub(crate) calls: Option<CallCounts>,
+}
+
+/// What the call history counted, for the `--fail-on` gate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CallCounts {
+    /// Log lines read, readable or not.
+    pub(crate) lines: u64,
+    /// Attempts read.
+    pub(crate) attempts: u64,
+    /// Lines that could not be read.
+    pub(crate) unreadable: u64,
+    /// Attempts outside the calling window.
+    pub(crate) window: u64,
+    /// Number-days over the daily unanswered cap.
+    pub(crate) cap: u64,
 }
 
 /// Customer-level counters.
@@ -237,7 +255,29 @@ impl Summary {
             "customer.no_valid_number" => (self.customers.no_valid_number, self.customers.total),
             "customer.no_landline" => (self.customers.no_landline, self.customers.total),
             "duplicate.across_records" => (self.shared_numbers, numbers),
-            code => (self.by_code().get(code).copied().unwrap_or(0), numbers),
+            name => self
+                .history_metric(name)
+                .unwrap_or_else(|| (self.by_code().get(name).copied().unwrap_or(0), numbers)),
+        }
+    }
+
+    /// A metric of the call history: customers by status (`reached`, `empty`,
+    /// `never_called` ...), numbers by action (`prune`, `verify` ...), the compliance and
+    /// unreadable-line counts. None for other names.
+    fn history_metric(&self, name: &str) -> Option<(u64, u64)> {
+        let customers = self.customers.total;
+        if let Some(s) = Status::ALL.iter().find(|s| s.as_str() == name) {
+            return Some((self.customers.statuses[*s as usize], customers));
+        }
+        if let Some(a) = Action::ALL.iter().find(|a| a.as_str() == name) {
+            return Some((self.actions[*a as usize], self.numbers.verdicts.total));
+        }
+        let c = self.calls.unwrap_or_default();
+        match name {
+            "compliance.window" => Some((c.window, c.attempts)),
+            "compliance.cap" => Some((c.cap, c.attempts)),
+            "calls.unreadable" => Some((c.unreadable, c.lines)),
+            _ => None,
         }
     }
 

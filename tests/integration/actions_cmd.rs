@@ -82,3 +82,27 @@ fn the_report_counts_numbers_by_next_action() {
     let k2 = customers.lines().find(|l| l.starts_with("K2,")).unwrap();
     assert!(k2.contains(",never_called,retry,weekday_evening "), "{k2}");
 }
+
+/// The gate reads the history: customers by status, numbers by action, compliance; a
+/// history metric without `--history` is a usage error, not a silent pass.
+#[test]
+fn fail_on_takes_history_metrics() {
+    let wd = Workdir::new();
+    fixture(&wd);
+    for (expr, code) in [
+        ("prune>0", 1),
+        ("prune>1", 0),
+        ("empty>0", 0),
+        ("never_called>=50%", 1),
+        ("reached<50%", 0),
+        ("compliance.window>0", 0),
+        ("calls.unreadable>0", 0),
+    ] {
+        let out = audit(&wd, &["--quiet", "--fail-on", expr]);
+        assert_exit(&out, code);
+    }
+    let out = wd.run(&["audit", "c.csv", "--out", "o2", "--fail-on", "prune>0"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("call-history metric"), "{}", stderr(&out));
+    assert!(!wd.path().join("o2").exists());
+}
