@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use crate::exit::ExitStatus;
 use crate::history::policy::{self, Action, Status};
 use crate::history::{self, History, HistoryOptions};
-use crate::input::{self, Input, InputOptions, RawRecord, RecordReader};
+use crate::input::{self, Input, InputOptions, Row, RowSource};
 use crate::phone::{Engine, Lang};
 use crate::report::{CsvFile, OutputEncoding, json, markdown};
 use crate::rules::RuleSet;
@@ -244,16 +244,16 @@ fn stream(
     progress: &ProgressBar,
     mut sink: impl FnMut(Vec<Processed>, Summary) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let mut reader = input.records()?;
+    let mut rows = input.rows()?;
     let mut next_record = 1u64;
-    let mut batch = read_batch(&mut reader, cfg.batch, &mut next_record, &input.display)?;
+    let mut batch = read_batch(rows.as_mut(), cfg.batch, &mut next_record)?;
     let columns = input.columns.phones.len();
     while !batch.is_empty() {
         let (next, (results, batch_summary)) = rayon::join(
-            || read_batch(&mut reader, cfg.batch, &mut next_record, &input.display),
+            || read_batch(rows.as_mut(), cfg.batch, &mut next_record),
             || process_batch(&batch, ctx, columns),
         );
-        let bytes: usize = batch.iter().map(|(_, r)| r.text.len() + 1).sum();
+        let bytes: usize = batch.iter().map(|(_, r)| r.len() + 1).sum();
         progress.inc(bytes as u64);
         sink(results, batch_summary)?;
         batch = next?;
@@ -261,21 +261,12 @@ fn stream(
     Ok(())
 }
 
-/// Up to `size` records with their record numbers.
-fn read_batch(
-    reader: &mut RecordReader<Box<dyn std::io::BufRead + Send>>,
-    size: usize,
-    next_record: &mut u64,
-    display: &str,
-) -> anyhow::Result<Vec<(u64, RawRecord)>> {
+/// Up to `size` rows with their record numbers.
+fn read_batch(rows: &mut dyn RowSource, size: usize, next_record: &mut u64) -> anyhow::Result<Vec<(u64, Row)>> {
     let mut batch = Vec::with_capacity(size);
-    let mut rec = RawRecord::default();
-    while batch.len() < size && reader.read(&mut rec).with_context(|| format!("reading {display}"))? {
-        if rec.text.is_empty() {
-            // A blank line is not a record; it is kept out of every output.
-            continue;
-        }
-        batch.push((*next_record, std::mem::take(&mut rec)));
+    let mut row = Row::default();
+    while batch.len() < size && rows.read(&mut row)? {
+        batch.push((*next_record, std::mem::take(&mut row)));
         *next_record += 1;
     }
     Ok(batch)
@@ -283,11 +274,11 @@ fn read_batch(
 
 /// Processes a batch in parallel and folds its counts. rayon's indexed `collect_into_vec`
 /// keeps input order; the summary folds per thread and merges commutatively.
-fn process_batch(batch: &[(u64, RawRecord)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Processed>, Summary) {
+fn process_batch(batch: &[(u64, Row)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Processed>, Summary) {
     let mut results = Vec::with_capacity(batch.len());
     batch
         .par_iter()
-        .map(|(n, rec)| record::process(rec, *n, ctx))
+        .map(|(n, row)| record::process(row, *n, ctx))
         .collect_into_vec(&mut results);
     let summary = results
         .par_iter()

@@ -10,7 +10,7 @@ use super::shared::SharedNumber;
 use crate::history::policy::{self, Action, Decision, Status};
 use crate::history::state::{DAY, NumberState};
 use crate::history::{self, History};
-use crate::input::RawRecord;
+use crate::input::Row as InputRow;
 use crate::input::columns::{Columns, Relation};
 use crate::input::dialect::{Fields, write_field};
 use crate::phone::{Engine, Issue, IssueSet, Kind, Lang, Number, Verdict, message};
@@ -167,21 +167,22 @@ pub const REMOVED_HEADER: [&str; 9] = [
 pub const BAD_HEADER: [&str; 5] = ["line", "record", "reason", "fields", "raw"];
 
 /// Processes record number `record` (1-based, header excluded).
-pub fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
+pub fn process(rec: &InputRow, record: u64, ctx: &Ctx<'_>) -> Processed {
     let mut out = Processed {
-        line: rec.line,
+        line: rec.line(),
         ..Processed::default()
     };
-    let fields = Fields::split(&rec.text, ctx.delimiter);
+    let fields = rec.cells(ctx.delimiter);
     if let Some(reason) = malformed(rec, &fields, ctx) {
+        let raw = rec.raw(ctx.delimiter);
         out.tally.bad = true;
-        out.cleaned.extend_from_slice(&rec.text);
+        out.cleaned.extend_from_slice(&raw);
         let mut row = Row::new(&mut out.bad_csv);
-        row.num(rec.line).num(record).text(&reason).num(fields.len() as u64);
-        row.text(&String::from_utf8_lossy(&rec.text)).end();
+        row.num(rec.line()).num(record).text(&reason).num(fields.len() as u64);
+        row.text(&String::from_utf8_lossy(&raw)).end();
         return out;
     }
-    let id = customer_id(&fields, ctx, rec.line);
+    let id = customer_id(&fields, ctx, rec.line());
     let mut found: Vec<Found> = Vec::new();
     let mut cells: SmallVec<[IssueSet; 4]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {
@@ -195,7 +196,7 @@ pub fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
         ));
     }
     mark_record_duplicates(&mut found);
-    let mut customer = CustomerPart::new(id.clone(), rec.line);
+    let mut customer = CustomerPart::new(id.clone(), rec.line());
     let mut forms = Forms::default();
     out.numbers_csv.reserve(found.len() * 160);
     for f in &found {
@@ -208,12 +209,12 @@ pub fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
             out.tally.statuses.push(d.status);
             customer.add_status(f.relation, d);
             if d.action == Action::Prune {
-                write_prune_row(&mut out.prune_csv, rec.line, &id, raw, f, d, &forms, ctx);
+                write_prune_row(&mut out.prune_csv, rec.line(), &id, raw, f, d, &forms, ctx);
             }
         }
         write_number_row(
             &mut out.numbers_csv,
-            (rec.line, record),
+            (rec.line(), record),
             &id,
             raw,
             f,
@@ -227,7 +228,7 @@ pub fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
             } else {
                 &forms.e164
             };
-            out.shared.push(SharedNumber::new(canonical, &id, rec.line));
+            out.shared.push(SharedNumber::new(canonical, &id, rec.line()));
         }
     }
     out.shared.sort();
@@ -245,11 +246,11 @@ struct Found {
 }
 
 /// Why a record cannot be read as the header says, if it cannot.
-fn malformed(rec: &RawRecord, fields: &Fields, ctx: &Ctx<'_>) -> Option<String> {
-    if rec.broken_quotes {
+fn malformed(rec: &InputRow, fields: &Fields, ctx: &Ctx<'_>) -> Option<String> {
+    if rec.broken_quotes() {
         return Some("a quoted field is never closed".into());
     }
-    if memchr::memchr(0, &rec.text).is_some() {
+    if rec.has_nul() {
         return Some("the record contains a NUL byte".into());
     }
     if fields.len() != ctx.width {

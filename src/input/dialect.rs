@@ -87,6 +87,21 @@ impl Fields {
     }
 }
 
+/// Building fields one by one, for sources whose cells come already split.
+impl Fields {
+    /// Appends a field.
+    pub(crate) fn push(&mut self, field: &str) {
+        self.text.push_str(field);
+        self.ends.push(self.text.len());
+    }
+
+    /// Removes every field, keeping the buffers.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+}
+
 /// Reads the field starting at `start` into `out`; returns where the next field starts.
 fn read_field(record: &[u8], start: usize, delimiter: u8, out: &mut Vec<u8>) -> Option<usize> {
     let mut i = start;
