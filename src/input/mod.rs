@@ -77,10 +77,7 @@ pub fn open(opts: &InputOptions) -> anyhow::Result<Input> {
         }
     };
     let delimiter = opts.delimiter.unwrap_or_else(|| dialect::detect_delimiter(&header));
-    let headers: Vec<String> = dialect::split_fields(&header, delimiter)
-        .into_iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let headers = dialect::header_names(&header, delimiter);
     let columns = roles(&headers, opts)?;
     Ok(Input {
         display: text.display.clone(),

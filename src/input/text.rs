@@ -155,3 +155,55 @@ pub(crate) fn is_blank(text: &[u8]) -> bool {
 fn unreadable(display: &str, e: &io::Error) -> anyhow::Error {
     anyhow::Error::new(Unreadable(format!("{display}: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &tempfile::TempDir, bytes: &[u8]) -> PathBuf {
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn first_record_and_records_after_a_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let gb = encoding::encode("\r\n \r\n号码;时间\r\n1;\"a\nb\"\r\n2;x\r\n", Encoding::Gb18030);
+        let text = TextFile::open(&file(&dir, &gb), None).unwrap();
+        assert_eq!(text.scan.encoding, Encoding::Gb18030);
+        let first = text.first_record().unwrap().unwrap();
+        assert_eq!((first.line, first.text.as_slice()), (3, "号码;时间".as_bytes()));
+        let mut records = text.records(b';', Some(first.line)).unwrap();
+        let mut rec = RawRecord::default();
+        let mut got = Vec::new();
+        while records.read(&mut rec).unwrap() {
+            got.push((rec.line, String::from_utf8(rec.text.clone()).unwrap()));
+        }
+        assert_eq!(got, [(4, "1;\"a\nb\"".to_string()), (6, "2;x".to_string())]);
+        let mut all = text.records(b';', None).unwrap();
+        assert!(all.read(&mut rec).unwrap());
+        assert_eq!((rec.line, rec.text.as_slice()), (1, &b""[..]));
+    }
+
+    #[test]
+    fn blank_and_unreadable_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let blank = TextFile::open(&file(&dir, b"\xEF\xBB\xBF \n\r\n"), None).unwrap();
+        assert!(blank.first_record().unwrap().is_none());
+        let missing = TextFile::open(&dir.path().join("nope.csv"), None).unwrap_err();
+        assert_eq!(crate::exit::status_of(&missing).code(), 3);
+        // Named with the system's reason, not the contact input's plain words.
+        let message = missing.to_string();
+        assert!(
+            message.contains("nope.csv: ") && !message.ends_with("does not exist"),
+            "{message}"
+        );
+        let spool = dir.path().to_path_buf();
+        let not_file = TextFile::open_or_stdin(dir.path(), None, &spool).unwrap_err();
+        assert_eq!(not_file.to_string(), format!("{}: is not a file", dir.path().display()));
+        let bad = TextFile::open(&file(&dir, b"ok\n\xFF\xFF\n"), None).unwrap_err();
+        assert_eq!(crate::exit::status_of(&bad).code(), 3);
+        assert!(bad.to_string().contains("not valid UTF-8 or GB18030"), "{bad}");
+    }
+}

@@ -275,10 +275,7 @@ fn layout_of(format: LogFormat, first: &[u8], columns: &HistoryColumns) -> anyho
         LogFormat::FreeSwitch => (Layout::FreeSwitch, b','),
         LogFormat::Generic => {
             let delimiter = dialect::detect_delimiter(first);
-            let headers: Vec<String> = dialect::split_fields(first, delimiter)
-                .into_iter()
-                .map(|h| h.trim().to_string())
-                .collect();
+            let headers = dialect::header_names(first, delimiter);
             (Layout::Generic(GenericColumns::resolve(headers, columns)?), delimiter)
         }
     })
