@@ -1,11 +1,11 @@
 //! Input: bytes to rows. Opens a file or standard input and decides its encoding over the
 //! whole input (text.rs, encoding/), finds the delimiter and the header's roles (dialect.rs,
-//! columns.rs), and hands the data rows to the pipeline as a [`RowSource`] (rows.rs) over
+//! columns.rs), and hands the data rows to the pipeline as a `RowSource` (rows.rs) over
 //! the records cut from the decoded stream (records.rs).
 //!
 //! Standard input is spooled to a temporary file inside the output directory, so that the
 //! encoding is decided on all of it and the records are then streamed like a file's. The
-//! call-history logs are opened by the same [`TextFile`].
+//! call-history logs are opened by the same `TextFile`.
 
 pub mod columns;
 pub mod dialect;

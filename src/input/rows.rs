@@ -1,6 +1,6 @@
 //! Rows: what the audit pipeline reads, whatever the file format.
 //!
-//! A [`RowSource`] fills [`Row`]s on the reading thread; the workers take each row's cells
+//! A `RowSource` fills [`Row`]s on the reading thread; the workers take each row's cells
 //! through [`Row::cells`]. A CSV row carries its raw record and is split there, on the worker
 //! thread, into one buffer (no `String` per field), so reading stays the only serial part and
 //! a malformed record still passes through unchanged. A spreadsheet reader delivers cells
@@ -153,7 +153,7 @@ impl Row {
         }
     }
 
-    /// Appends a cell (after [`Row::start_cells`]).
+    /// Appends a cell (after `Row::start_cells`).
     pub(crate) fn push_cell(&mut self, text: &str, kind: CellType) {
         if let Data::Cells { fields, types, .. } = &mut self.data {
             fields.push(text);

@@ -1,6 +1,6 @@
 //! Attempt logs: call-attempt history files read into [`Attempt`]s, one per logged call.
 //!
-//! The file is opened, and its encoding decided, by [`TextFile`]; this module knows the log
+//! The file is opened, and its encoding decided, by `input::TextFile`; this module knows the log
 //! layouts, their columns and how their fields read. Three layouts are read
 //! (call-outcomes.md §2 is the reference):
 //!
