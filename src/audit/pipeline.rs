@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use anyhow::Context as _;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -13,7 +12,7 @@ use super::record::{self, Ctx, Processed};
 use super::shared::SharedNumber;
 use super::spill::Sorter;
 use crate::history::policy::Action;
-use crate::input::{Input, RawRecord, RecordReader};
+use crate::input::{Input, Row, RowSource};
 use crate::report::{Streams, Summary};
 
 /// Where processed records go, in input order: the streamed outputs, the sorters of the
@@ -63,23 +62,17 @@ impl Sink {
 
 /// Reads batches of `batch` records and processes each in parallel with the reading of the
 /// next; hands every processed batch, in order, to `sink`.
-pub(crate) fn stream(
-    input: &Input,
-    ctx: &Ctx<'_>,
-    batch: usize,
-    progress: &ProgressBar,
-    sink: &mut Sink,
-) -> anyhow::Result<()> {
-    let mut reader = input.records()?;
+pub(crate) fn stream(input: &Input, ctx: &Ctx<'_>, batch: usize, progress: &ProgressBar, sink: &mut Sink) -> anyhow::Result<()> {
+    let mut rows = input.rows()?;
     let mut next_record = 1u64;
-    let mut records = read_batch(&mut reader, batch, &mut next_record, &input.display)?;
+    let mut records = read_batch(rows.as_mut(), batch, &mut next_record)?;
     let columns = input.columns.phones.len();
     while !records.is_empty() {
         let (next, (results, batch_summary)) = rayon::join(
-            || read_batch(&mut reader, batch, &mut next_record, &input.display),
+            || read_batch(rows.as_mut(), batch, &mut next_record),
             || process_batch(&records, ctx, columns),
         );
-        let bytes: usize = records.iter().map(|(_, r)| r.text.len() + 1).sum();
+        let bytes: usize = records.iter().map(|(_, r)| r.len() + 1).sum();
         progress.inc(bytes as u64);
         sink.take(results, &batch_summary)?;
         records = next?;
@@ -87,21 +80,12 @@ pub(crate) fn stream(
     Ok(())
 }
 
-/// Up to `size` records with their record numbers.
-fn read_batch(
-    reader: &mut RecordReader<Box<dyn std::io::BufRead + Send>>,
-    size: usize,
-    next_record: &mut u64,
-    display: &str,
-) -> anyhow::Result<Vec<(u64, RawRecord)>> {
+/// Up to `size` rows with their record numbers.
+fn read_batch(rows: &mut dyn RowSource, size: usize, next_record: &mut u64) -> anyhow::Result<Vec<(u64, Row)>> {
     let mut batch = Vec::with_capacity(size);
-    let mut rec = RawRecord::default();
-    while batch.len() < size && reader.read(&mut rec).with_context(|| format!("reading {display}"))? {
-        if rec.text.is_empty() {
-            // A blank line is not a record; it is kept out of every output.
-            continue;
-        }
-        batch.push((*next_record, std::mem::take(&mut rec)));
+    let mut row = Row::default();
+    while batch.len() < size && rows.read(&mut row)? {
+        batch.push((*next_record, std::mem::take(&mut row)));
         *next_record += 1;
     }
     Ok(batch)
@@ -109,11 +93,11 @@ fn read_batch(
 
 /// Processes a batch in parallel and folds its counts. rayon's indexed `collect_into_vec`
 /// keeps input order; the summary folds per thread and merges commutatively.
-fn process_batch(batch: &[(u64, RawRecord)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Processed>, Summary) {
+fn process_batch(batch: &[(u64, Row)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Processed>, Summary) {
     let mut results = Vec::with_capacity(batch.len());
     batch
         .par_iter()
-        .map(|(n, rec)| record::process(rec, *n, ctx))
+        .map(|(n, row)| record::process(row, *n, ctx))
         .collect_into_vec(&mut results);
     let summary = results
         .par_iter()

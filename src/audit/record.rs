@@ -12,7 +12,7 @@ use super::customers::CustomerPart;
 use super::shared::SharedNumber;
 use crate::history::History;
 use crate::history::policy::{Action, Decision, Fine, Status};
-use crate::input::RawRecord;
+use crate::input::Row;
 use crate::input::columns::{Columns, Relation};
 use crate::input::dialect::Fields;
 use crate::phone::{Engine, Issue, IssueSet, Kind, Lang, Number, Verdict};
@@ -129,19 +129,21 @@ pub(crate) struct Place<'a> {
 }
 
 /// Processes record number `record` (1-based, header excluded).
-pub(crate) fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed {
+pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
+    let line = rec.line();
     let mut p = Processed {
-        line: rec.line,
+        line,
         ..Processed::default()
     };
-    let fields = Fields::split(&rec.text, ctx.delimiter);
+    let fields = rec.cells(ctx.delimiter);
     if let Some(reason) = malformed(rec, &fields, ctx) {
         p.tally.bad = true;
-        rows::write_verbatim(&mut p.out.cleaned, &rec.text);
-        let raw = String::from_utf8_lossy(&rec.text);
+        let text = rec.raw(ctx.delimiter);
+        rows::write_verbatim(&mut p.out.cleaned, &text);
+        let raw = String::from_utf8_lossy(&text);
         let fields = fields.len() as u64;
         BadRow {
-            line: rec.line,
+            line,
             record,
             reason: &reason,
             fields,
@@ -150,9 +152,9 @@ pub(crate) fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed 
         .write(&mut p.out.bad);
         return p;
     }
-    let id = customer_id(&fields, ctx, rec.line);
+    let id = customer_id(&fields, ctx, line);
     let place = Place {
-        line: rec.line,
+        line,
         record,
         id: &id,
     };
@@ -163,7 +165,7 @@ pub(crate) fn process(rec: &RawRecord, record: u64, ctx: &Ctx<'_>) -> Processed 
         cells.push(check_cell(text, pos, col.relation, ctx, &mut found, &mut p.tally));
     }
     mark_record_duplicates(&mut found);
-    let mut customer = CustomerPart::new(id.clone(), rec.line);
+    let mut customer = CustomerPart::new(id.clone(), line);
     let mut forms = Forms::default();
     p.out.numbers.reserve(found.len() * 160);
     let mut history_prunes: SmallVec<[Option<Fine>; 4]> = SmallVec::new();
@@ -243,11 +245,11 @@ pub(crate) struct Found {
 }
 
 /// Why a record cannot be read as the header says, if it cannot.
-fn malformed(rec: &RawRecord, fields: &Fields, ctx: &Ctx<'_>) -> Option<String> {
-    if rec.broken_quotes {
+fn malformed(rec: &Row, fields: &Fields, ctx: &Ctx<'_>) -> Option<String> {
+    if rec.broken_quotes() {
         return Some("a quoted field is never closed".into());
     }
-    if memchr::memchr(0, &rec.text).is_some() {
+    if rec.has_nul() {
         return Some("the record contains a NUL byte".into());
     }
     if fields.len() != ctx.width {

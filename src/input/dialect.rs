@@ -27,6 +27,12 @@ pub fn split_fields(record: &[u8], delimiter: u8) -> Vec<String> {
     (0..fields.len()).map(|i| fields.get(i).to_string()).collect()
 }
 
+/// The names in a header record: its fields, trimmed.
+pub(crate) fn header_names(header: &[u8], delimiter: u8) -> Vec<String> {
+    let fields = Fields::split(header, delimiter);
+    fields.iter().map(|h| h.trim().to_string()).collect()
+}
+
 /// The fields of one record, unescaped into one buffer: two allocations per record instead
 /// of one per field.
 #[derive(Debug, Default, Clone)]
@@ -84,6 +90,21 @@ impl Fields {
     /// Every field in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// Building fields one by one, for sources whose cells come already split.
+impl Fields {
+    /// Appends a field.
+    pub(crate) fn push(&mut self, field: &str) {
+        self.text.push_str(field);
+        self.ends.push(self.text.len());
+    }
+
+    /// Removes every field, keeping the buffers.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
     }
 }
 

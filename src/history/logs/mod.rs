@@ -1,0 +1,319 @@
+//! Attempt logs: call-attempt history files read into [`Attempt`]s, one per logged call.
+//!
+//! The file is opened, and its encoding decided, by `input::TextFile`; this module knows the log
+//! layouts, their columns and how their fields read. Three layouts are read
+//! (call-outcomes.md §2 is the reference):
+//!
+//! - **Asterisk `cdr_csv`** (`Master.csv`): no header; strings double-quoted with `""` inside,
+//!   integers and empty dates unquoted. The first 16 fields are fixed and are the only ones
+//!   read: `dst` (3rd), `lastdata` (9th), `start` (10th), `billsec` (14th) and `disposition`
+//!   (15th). `uniqueid`, `userfield` and `newcdrcolumns` (`peeraccount`, `linkedid`,
+//!   `sequence`) only append fields, so a record may have 16 to 22 fields and one file may mix
+//!   them after a configuration change. The number is `dst` when it looks like an outside
+//!   number, else the one in the `Dial` string of `lastdata` (`dst` is `s` or an extension
+//!   when a dialler originates the call).
+//! - **FreeSWITCH `mod_cdr_csv`**, default (`example`) template: no header, every field
+//!   quoted. The first ten fields are fixed in the shipped templates and are the ones read:
+//!   `destination_number` (3rd), `start_stamp` (5th), `billsec` (9th), `hangup_cause` (10th).
+//! - **Generic** CRM or dialler exports: a header row; the number, time, outcome, talk-time
+//!   and notes columns are found by Chinese or English names, or named with
+//!   `--history-columns`.
+//!
+//! CDR times are local wall-clock times of the switch; they are read in the time zone the
+//! caller gives (`UTC` for an Asterisk with `usegmtime=yes`). A line that cannot be read is
+//! handed back as an error item with its line number and reading goes on, so the caller can
+//! count and list the bad lines.
+
+mod cdr;
+mod format;
+mod generic;
+mod time;
+
+use std::fmt;
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::exit::Unreadable;
+use crate::input::dialect::{self, Fields};
+use crate::input::{Encoding, RawRecord, RecordReader, TextFile, is_blank};
+use cdr::{asterisk_fields, freeswitch_fields};
+use generic::GenericColumns;
+
+pub use cdr::lastdata_number;
+pub use format::detect;
+pub use generic::HistoryColumns;
+pub use time::{parse_talk, parse_time, time_zone};
+
+/// The layout of an attempt log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// A CSV export from a CRM or dialler, with a header row naming its columns.
+    Generic,
+    /// Asterisk `cdr_csv` (`Master.csv`): no header, 16 to 22 fields.
+    Asterisk,
+    /// FreeSWITCH `mod_cdr_csv` with the default (`example`) template: no header.
+    FreeSwitch,
+}
+
+impl LogFormat {
+    /// The name used in flags and reports: `generic`, `asterisk` or `freeswitch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Generic => "generic",
+            LogFormat::Asterisk => "asterisk",
+            LogFormat::FreeSwitch => "freeswitch",
+        }
+    }
+
+    /// Parses a format name, ignoring case; `csv`/`crm` mean generic and `fs` FreeSWITCH.
+    pub fn parse(name: &str) -> Option<LogFormat> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "generic" | "csv" | "crm" => Some(LogFormat::Generic),
+            "asterisk" => Some(LogFormat::Asterisk),
+            "freeswitch" | "fs" => Some(LogFormat::FreeSwitch),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One call attempt as logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The 1-based line of the log the record starts on.
+    pub line: u64,
+    /// The dialled number as written in the log (not normalised).
+    pub number: String,
+    /// When the attempt started.
+    pub time: Timestamp,
+    /// The outcome as written: disposition, hangup cause or CRM result text.
+    pub outcome: String,
+    /// Seconds of talk after answer (`billsec`, 通话时长), when the log has them.
+    pub talk_seconds: Option<u32>,
+    /// Notes (备注), or empty.
+    pub notes: String,
+}
+
+/// An opened log: detected (or forced) format, resolved columns, time zone. Iterating it
+/// yields one item per non-blank record: the attempt, or `(line, message)` for a record that
+/// cannot be read.
+pub struct LogReader {
+    /// The path, for messages.
+    display: String,
+    encoding: Encoding,
+    layout: Layout,
+    tz: TimeZone,
+    records: RecordReader<Box<dyn BufRead + Send>>,
+    delimiter: u8,
+    rec: RawRecord,
+    /// Set once the input has ended or failed, so iteration stops for good.
+    done: bool,
+}
+
+/// Where the fields of an attempt are in a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Layout {
+    Asterisk,
+    FreeSwitch,
+    Generic(GenericColumns),
+}
+
+impl LogReader {
+    /// Opens `path`: decides its encoding over the whole file (UTF-8 or GB18030, a missing or
+    /// undecodable file is [`Unreadable`]), detects the format unless `format` forces one,
+    /// and for generic logs resolves the columns (an error listing the headers when the
+    /// number or time column cannot be found). `columns` only applies to generic logs.
+    pub fn open(
+        path: &Path,
+        format: Option<LogFormat>,
+        columns: &HistoryColumns,
+        tz: TimeZone,
+    ) -> anyhow::Result<LogReader> {
+        let text = TextFile::open(path, None)?;
+        let display = text.display.clone();
+        let first = text
+            .first_record()?
+            .ok_or_else(|| anyhow::Error::new(Unreadable(format!("{display}: the log is empty"))))?;
+        let format = format.unwrap_or_else(|| detect(&dialect::split_fields(&first.text, b',')));
+        let (layout, delimiter) = layout_of(format, &first.text, columns)
+            .with_context(|| format!("reading attempt log {display} as {format}"))?;
+        // A generic log's first record is its header; a CDR's is its first call.
+        let header = (format == LogFormat::Generic).then_some(first.line);
+        let records = text.records(delimiter, header)?;
+        Ok(LogReader {
+            display,
+            encoding: text.scan.encoding,
+            layout,
+            tz,
+            records,
+            delimiter,
+            rec: RawRecord::default(),
+            done: false,
+        })
+    }
+
+    /// The format the log is read as.
+    pub fn format(&self) -> LogFormat {
+        match self.layout {
+            Layout::Asterisk => LogFormat::Asterisk,
+            Layout::FreeSwitch => LogFormat::FreeSwitch,
+            Layout::Generic(_) => LogFormat::Generic,
+        }
+    }
+
+    /// The log's text encoding.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// A one-line account of how the log is read, for reports: the format, and for generic
+    /// logs the column of each role (`number=被叫号码, time=呼叫时间, ...`).
+    pub fn describe(&self) -> String {
+        match &self.layout {
+            Layout::Generic(cols) => format!("{}: generic ({})", self.display, cols.describe()),
+            _ => format!("{}: {} CDR", self.display, self.format()),
+        }
+    }
+
+    /// Reads up to `max` non-blank raw records into `batch` (cleared first), so that they can
+    /// be parsed on several threads with [`LogParser::parse`]. Reading is the only serial part.
+    pub fn read_raw(&mut self, batch: &mut Vec<RawRecord>, max: usize) -> std::io::Result<()> {
+        batch.clear();
+        while batch.len() < max && !self.done {
+            let mut rec = RawRecord::default();
+            match self.records.read(&mut rec) {
+                Ok(true) if is_blank(&rec.text) => {}
+                Ok(true) => batch.push(rec),
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A parser for this log's records, to share with worker threads (the reader itself holds
+    /// the input stream and stays on one thread).
+    pub fn parser(&self) -> LogParser {
+        LogParser {
+            layout: self.layout.clone(),
+            delimiter: self.delimiter,
+            tz: self.tz.clone(),
+        }
+    }
+
+    /// Reads the current record's fields into an attempt.
+    fn parse_record(&mut self) -> Result<Attempt, String> {
+        self.parser().parse(&self.rec)
+    }
+}
+
+/// Turns raw records of one log into attempts; `Sync`, so batches parse in parallel.
+#[derive(Debug, Clone)]
+pub struct LogParser {
+    layout: Layout,
+    delimiter: u8,
+    tz: TimeZone,
+}
+
+impl LogParser {
+    /// Reads one record's fields into an attempt (`Err` with the reason for a bad line).
+    pub fn parse(&self, rec: &RawRecord) -> Result<Attempt, String> {
+        if rec.broken_quotes {
+            return Err("a quoted field never closes".to_string());
+        }
+        let fields = Fields::split(&rec.text, self.delimiter);
+        let raw = match &self.layout {
+            Layout::Asterisk => asterisk_fields(&fields)?,
+            Layout::FreeSwitch => freeswitch_fields(&fields)?,
+            Layout::Generic(cols) => cols.fields(&fields)?,
+        };
+        raw.into_attempt(rec.line, &self.tz)
+    }
+}
+
+impl Iterator for LogReader {
+    type Item = Result<Attempt, (u64, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.records.read(&mut self.rec) {
+                Ok(true) if is_blank(&self.rec.text) => {}
+                Ok(true) => return Some(self.parse_record().map_err(|msg| (self.rec.line, msg))),
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    // The scan already read the whole file, so this is a disk error mid-way:
+                    // report it where it happened and stop rather than loop on it.
+                    self.done = true;
+                    return Some(Err((self.rec.line, format!("reading stopped: {e}"))));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The layout for `format`, and the delimiter to split records with.
+fn layout_of(format: LogFormat, first: &[u8], columns: &HistoryColumns) -> anyhow::Result<(Layout, u8)> {
+    if format != LogFormat::Generic && !columns.is_empty() {
+        // A CDR has no header to name; saying so catches a generic log misread as a CDR.
+        bail!("--history-columns names header columns, but {format} CDRs have no header");
+    }
+    Ok(match format {
+        LogFormat::Asterisk => (Layout::Asterisk, b','),
+        LogFormat::FreeSwitch => (Layout::FreeSwitch, b','),
+        LogFormat::Generic => {
+            let delimiter = dialect::detect_delimiter(first);
+            let headers = dialect::header_names(first, delimiter);
+            (Layout::Generic(GenericColumns::resolve(headers, columns)?), delimiter)
+        }
+    })
+}
+
+/// The fields of one attempt, borrowed from the split record.
+struct RawAttempt<'a> {
+    number: &'a str,
+    time: &'a str,
+    outcome: &'a str,
+    talk: Option<&'a str>,
+    notes: &'a str,
+}
+
+impl RawAttempt<'_> {
+    /// Checks and converts the fields: a number is required, the time must parse, and a
+    /// talk time, when present, must parse.
+    fn into_attempt(self, line: u64, tz: &TimeZone) -> Result<Attempt, String> {
+        let number = self.number.trim();
+        if number.is_empty() {
+            return Err("the number is empty".to_string());
+        }
+        let time_text = self.time.trim();
+        let time = parse_time(time_text, tz).ok_or_else(|| format!("cannot read the time `{time_text}`"))?;
+        let talk_seconds = match self.talk.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Some(parse_talk(t).ok_or_else(|| format!("cannot read the talk time `{t}`"))?),
+            None => None,
+        };
+        Ok(Attempt {
+            line,
+            number: number.to_string(),
+            time,
+            outcome: self.outcome.trim().to_string(),
+            talk_seconds,
+            notes: self.notes.trim().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

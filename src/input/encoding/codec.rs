@@ -1,0 +1,55 @@
+//! Decoding the input to UTF-8 once its encoding is decided, and encoding output back.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use super::{Encoding, Scan};
+
+/// Wraps `reader` (positioned at the start of the input, BOM included) so it yields UTF-8:
+/// the BOM is stripped and GB18030 is transcoded.
+///
+/// The reader owns nothing of `scan`, so it can outlive it.
+pub fn decode<R: Read>(reader: R, scan: &Scan) -> impl Read + use<R> {
+    // encoding_rs strips only UTF-8 and UTF-16 BOMs, not GB18030's, so the BOM that `scan`
+    // measured is skipped here for both encodings.
+    let text = SkipBom {
+        inner: reader,
+        left: scan.bom_len,
+    };
+    DecodeReaderBytesBuilder::new()
+        .encoding(Some(scan.encoding.to_encoding_rs()))
+        .build(text)
+}
+
+/// Discards the first `left` bytes of `inner`.
+struct SkipBom<R> {
+    inner: R,
+    left: usize,
+}
+
+impl<R: Read> Read for SkipBom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut bom = [0; 4];
+        while self.left > 0 {
+            let n = self.inner.read(&mut bom[..self.left.min(4)])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.left -= n;
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Encodes UTF-8 text for output in `encoding` (for the cleaned file). UTF-8 is borrowed as is.
+///
+/// GB18030 maps every code point except the private-use U+E5E5, which encoding_rs writes as
+/// the character reference `&#58853;`.
+pub fn encode(text: &str, encoding: Encoding) -> Cow<'_, [u8]> {
+    match encoding {
+        Encoding::Utf8 => Cow::Borrowed(text.as_bytes()),
+        Encoding::Gb18030 => encoding_rs::GB18030.encode(text).0,
+    }
+}

@@ -1,0 +1,66 @@
+//! GB18030 checks: streaming validation with encoding_rs's decoder, placing the first bad
+//! sequence by byte offset and line.
+
+use encoding_rs::DecoderResult;
+
+use super::BUF_LEN;
+use super::pass::Position;
+
+/// Streaming GB18030 validation with encoding_rs's decoder; the decoded text is thrown away.
+pub(super) struct Gb18030Check {
+    decoder: encoding_rs::Decoder,
+    scratch: Vec<u8>,
+    /// Input bytes the decoder has consumed, BOM included.
+    consumed: u64,
+    pub(super) first_bad: Option<Position>,
+}
+
+impl Gb18030Check {
+    pub(super) fn new(bom_len: u64) -> Gb18030Check {
+        Gb18030Check {
+            // The BOM is skipped before the decoder sees anything.
+            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            scratch: vec![0; BUF_LEN],
+            consumed: bom_len,
+            first_bad: None,
+        }
+    }
+
+    /// Takes `text`, the next bytes of the input, with `newlines` counted before it.
+    pub(super) fn feed(&mut self, text: &[u8], last: bool, newlines: u64) {
+        if self.first_bad.is_some() {
+            return;
+        }
+        let base = self.consumed;
+        let mut rest = text;
+        loop {
+            let (result, read, _) = self
+                .decoder
+                .decode_to_utf8_without_replacement(rest, &mut self.scratch, last);
+            rest = &rest[read..];
+            self.consumed += read as u64;
+            match result {
+                DecoderResult::InputEmpty => return,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(len, after) => {
+                    let offset = self.consumed - u64::from(after) - u64::from(len);
+                    self.first_bad = Some(Position {
+                        offset,
+                        line: line_at(text, base, newlines, offset),
+                    });
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The line of `offset`, given `text` starting at `base` with `newlines` before it.
+///
+/// A bad sequence can start before `base`, in bytes the decoder held over from the previous
+/// buffer; those are GB18030 lead or middle bytes, never a newline, so the line is the one
+/// `text` starts on.
+fn line_at(text: &[u8], base: u64, newlines: u64, offset: u64) -> u64 {
+    let upto = (offset.saturating_sub(base) as usize).min(text.len());
+    newlines + memchr::memchr_iter(b'\n', &text[..upto]).count() as u64 + 1
+}

@@ -1,0 +1,193 @@
+//! The input's text encoding: detected from the whole input, never guessed from a sample.
+//!
+//! Contact files come as UTF-8 or as GB18030 (Chinese Excel and banking exports). [`scan`]
+//! reads the input once, in fixed-size buffers, and decides: a BOM decides; otherwise the whole
+//! input must be valid UTF-8, else valid GB18030, else it is unreadable and the error names the
+//! first bad byte. A file whose lines mix the two is refused, because GB18030 decodes UTF-8
+//! bytes into wrong characters without any error and a naive fallback would silently corrupt
+//! names. [`decode`] then turns the input into UTF-8 and [`encode`] writes output back in the
+//! input's encoding.
+//!
+//! Parts: `pass` (the scan), `utf8` (UTF-8 line checks), `gb18030` (GB18030 checks), `codec`
+//! (decode and encode); unit tests in `tests`.
+
+mod codec;
+mod gb18030;
+mod pass;
+mod utf8;
+
+use std::fmt;
+use std::io;
+
+pub use codec::{decode, encode};
+pub use pass::scan;
+
+/// Bytes read at a time. Memory stays at a few of these whatever the input's size.
+const BUF_LEN: usize = 64 * 1024;
+
+/// Text encodings the tool reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with or without a BOM.
+    Utf8,
+    /// GB18030, the superset of GBK and GB2312 that Chinese Windows calls code page 936.
+    Gb18030,
+}
+
+impl Encoding {
+    /// The name used in `--encoding` and in reports: `utf-8` or `gb18030`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Gb18030 => "gb18030",
+        }
+    }
+
+    /// Parses an encoding name, ignoring case. GBK, GB2312 and CP936 are read as GB18030,
+    /// their superset, so a file labelled with any of them decodes the same.
+    pub fn parse(name: &str) -> Option<Encoding> {
+        match name.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "gb18030" | "gbk" | "gb2312" | "cp936" => Some(Encoding::Gb18030),
+            _ => None,
+        }
+    }
+
+    /// The name people write, for messages.
+    fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gb18030 => "GB18030",
+        }
+    }
+
+    /// The byte order mark that may open a file in this encoding.
+    fn bom(self) -> &'static [u8] {
+        match self {
+            Encoding::Utf8 => &[0xEF, 0xBB, 0xBF],
+            Encoding::Gb18030 => &[0x84, 0x31, 0x95, 0x33],
+        }
+    }
+
+    fn to_encoding_rs(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 => encoding_rs::UTF_8,
+            Encoding::Gb18030 => encoding_rs::GB18030,
+        }
+    }
+}
+
+/// How the encoding was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    /// The input opens with a byte order mark.
+    Bom,
+    /// The whole input is valid in this encoding (and UTF-8 is tried first).
+    Detected,
+    /// `--encoding` named it.
+    Flag,
+}
+
+impl EncodingSource {
+    /// The name used in reports: `bom`, `detected` or `flag`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodingSource::Bom => "bom",
+            EncodingSource::Detected => "detected",
+            EncodingSource::Flag => "flag",
+        }
+    }
+}
+
+/// What a full pass over the input found.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The input's encoding.
+    pub encoding: Encoding,
+    /// How the encoding was decided.
+    pub source: EncodingSource,
+    /// Bytes of BOM at the start: 0, 3 for UTF-8, 4 for GB18030 (`84 31 95 33`).
+    pub bom_len: usize,
+    /// Total bytes read, BOM included.
+    pub bytes: u64,
+    /// SHA-256 of all the bytes, BOM included, as lowercase hex.
+    pub sha256: String,
+    /// Number of lines; a last line without a newline counts.
+    pub lines: u64,
+}
+
+/// Why the input cannot be decoded. `Display` gives a complete, actionable message.
+#[derive(Debug)]
+pub enum EncodingError {
+    /// Reading the input failed.
+    Io(io::Error),
+    /// A byte sequence is invalid in the encoding that applies: the BOM's or the flag's
+    /// (`Some`), or in both UTF-8 and GB18030 when detecting (`None`).
+    Invalid {
+        /// The encoding the input was checked against; `None` when both were tried.
+        encoding: Option<Encoding>,
+        /// 0-based byte offset of the first bad sequence, BOM included.
+        offset: u64,
+        /// 1-based line of that sequence.
+        line: u64,
+    },
+    /// Some lines are UTF-8 and others GB18030.
+    Mixed {
+        /// The first line holding Chinese text in valid UTF-8.
+        utf8_line: u64,
+        /// The first line that is not valid UTF-8.
+        gb18030_line: u64,
+    },
+    /// The input opens with a UTF-16 BOM.
+    Utf16,
+}
+
+impl fmt::Display for EncodingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodingError::Io(err) => write!(f, "could not read the input: {err}"),
+            EncodingError::Invalid {
+                encoding: None,
+                offset,
+                line,
+            } => write!(
+                f,
+                "not valid UTF-8 or GB18030: the first bad byte sequence is at byte offset {offset} \
+                 (line {line}); pass --encoding if you know the encoding"
+            ),
+            EncodingError::Invalid {
+                encoding: Some(e),
+                offset,
+                line,
+            } => write!(
+                f,
+                "not valid {name}, the encoding named by the file's byte order mark or by --encoding: \
+                 the first bad byte sequence is at byte offset {offset} (line {line}); pass the \
+                 file's real encoding with --encoding, or save it as UTF-8",
+                name = e.label()
+            ),
+            EncodingError::Mixed {
+                utf8_line,
+                gb18030_line,
+            } => write!(
+                f,
+                "the file mixes encodings: line {utf8_line} is UTF-8 and line {gb18030_line} is \
+                 GB18030; GB18030 would silently corrupt the UTF-8 lines, so convert the file to \
+                 one encoding first"
+            ),
+            EncodingError::Utf16 => f.write_str("UTF-16 is not supported: save the file as UTF-8 or GB18030 CSV"),
+        }
+    }
+}
+
+impl std::error::Error for EncodingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EncodingError::Io(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+//! The one pass over the input: reads it in fixed-size buffers, hashes it, skips the BOM,
+//! feeds both validators, counts lines, and decides the encoding, failing as early as the
+//! verdict is certain.
+
+use std::io::{self, Read};
+
+use sha2::{Digest, Sha256};
+
+use super::gb18030::Gb18030Check;
+use super::utf8::Utf8Lines;
+use super::{BUF_LEN, Encoding, EncodingError, EncodingSource, Scan};
+
+/// Reads all of `reader` once (streaming, fixed memory) and decides its encoding.
+///
+/// `forced` is `--encoding`: the input is then checked in that encoding only, after a BOM
+/// that matches it, and lines are not compared.
+pub fn scan(reader: impl Read, forced: Option<Encoding>) -> Result<Scan, EncodingError> {
+    scan_with(reader, forced, &mut vec![0; BUF_LEN])
+}
+
+/// [`scan`] with the caller's buffer, so tests can split the input at every byte. The buffer
+/// must hold at least 4 bytes, the longest BOM.
+pub(super) fn scan_with(
+    mut reader: impl Read,
+    forced: Option<Encoding>,
+    buf: &mut [u8],
+) -> Result<Scan, EncodingError> {
+    let mut len = fill(&mut reader, buf)?;
+    let plan = Plan::new(sniff_bom(&buf[..len])?, forced);
+    let mut pass = Pass::new(plan.bom_len);
+    while len > 0 {
+        pass.feed(&buf[..len]);
+        if let Some(err) = pass.early_error(plan.known) {
+            return Err(err);
+        }
+        len = fill(&mut reader, buf)?;
+    }
+    pass.finish();
+    let (encoding, source) = pass.decide(plan.known)?;
+    Ok(Scan {
+        encoding,
+        source,
+        bom_len: plan.bom_len,
+        bytes: pass.bytes,
+        lines: pass.lines(),
+        sha256: format!("{:x}", pass.hasher.finalize()),
+    })
+}
+
+/// Reads until `buf` is full or the input ends, so that only the last buffer is short and the
+/// BOM is always whole in the first one.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> Result<usize, EncodingError> {
+    let mut len = 0;
+    while len < buf.len() {
+        match reader.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(EncodingError::Io(err)),
+        }
+    }
+    Ok(len)
+}
+
+/// The encoding a BOM at the start of `head` names, if any.
+fn sniff_bom(head: &[u8]) -> Result<Option<Encoding>, EncodingError> {
+    // FF FE and FE FF are invalid in both UTF-8 and GB18030, so refusing them even under
+    // --encoding loses nothing and gives the clearer message.
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(EncodingError::Utf16);
+    }
+    Ok([Encoding::Utf8, Encoding::Gb18030]
+        .into_iter()
+        .find(|e| head.starts_with(e.bom())))
+}
+
+/// What is settled before the pass: the encoding if a BOM or the flag names it, and the BOM to
+/// skip.
+#[derive(Clone, Copy)]
+struct Plan {
+    known: Option<(Encoding, EncodingSource)>,
+    bom_len: usize,
+}
+
+impl Plan {
+    fn new(bom: Option<Encoding>, forced: Option<Encoding>) -> Plan {
+        match (forced, bom) {
+            // The flag wins; a BOM of another encoding is then just data, checked like the rest.
+            (Some(f), bom) => Plan {
+                known: Some((f, EncodingSource::Flag)),
+                bom_len: if bom == Some(f) { f.bom().len() } else { 0 },
+            },
+            (None, Some(b)) => Plan {
+                known: Some((b, EncodingSource::Bom)),
+                bom_len: b.bom().len(),
+            },
+            (None, None) => Plan {
+                known: None,
+                bom_len: 0,
+            },
+        }
+    }
+}
+
+/// A place in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Position {
+    /// 0-based byte offset, BOM included.
+    pub(super) offset: u64,
+    /// 1-based line.
+    pub(super) line: u64,
+}
+
+/// Everything one pass keeps: fixed-size state, whatever the input's length.
+struct Pass {
+    hasher: Sha256,
+    bytes: u64,
+    /// BOM bytes not yet skipped.
+    bom_left: usize,
+    /// Newlines after the BOM so far.
+    newlines: u64,
+    /// The last byte after the BOM, to count a last line without a newline.
+    last: Option<u8>,
+    utf8: Utf8Lines,
+    gb18030: Gb18030Check,
+}
+
+impl Pass {
+    fn new(bom_len: usize) -> Pass {
+        Pass {
+            hasher: Sha256::new(),
+            bytes: 0,
+            bom_left: bom_len,
+            newlines: 0,
+            last: None,
+            utf8: Utf8Lines::new(),
+            gb18030: Gb18030Check::new(bom_len as u64),
+        }
+    }
+
+    /// Takes the next buffer of input.
+    fn feed(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        let skip = self.bom_left.min(chunk.len());
+        self.bom_left -= skip;
+        let base = self.bytes + skip as u64;
+        self.bytes += chunk.len() as u64;
+        let text = &chunk[skip..];
+        if text.is_empty() {
+            return;
+        }
+        self.utf8.feed(text, base);
+        self.gb18030.feed(text, false, self.newlines);
+        self.newlines += memchr::memchr_iter(b'\n', text).count() as u64;
+        self.last = text.last().copied();
+    }
+
+    /// Ends the input: a sequence still open at the end is a bad one.
+    fn finish(&mut self) {
+        self.utf8.finish();
+        self.gb18030.feed(&[], true, self.newlines);
+    }
+
+    fn lines(&self) -> u64 {
+        self.newlines + u64::from(self.last.is_some_and(|b| b != b'\n'))
+    }
+
+    fn first_bad(&self, encoding: Encoding) -> Option<Position> {
+        match encoding {
+            Encoding::Utf8 => self.utf8.first_bad,
+            Encoding::Gb18030 => self.gb18030.first_bad,
+        }
+    }
+
+    /// An error already certain before the input ends, so a bad file fails fast.
+    fn early_error(&self, known: Option<(Encoding, EncodingSource)>) -> Option<EncodingError> {
+        match known {
+            Some((encoding, _)) => self.first_bad(encoding).map(|p| invalid(Some(encoding), p)),
+            None => self.utf8.mixed(),
+        }
+    }
+
+    /// The verdict once the whole input has been fed.
+    fn decide(&self, known: Option<(Encoding, EncodingSource)>) -> Result<(Encoding, EncodingSource), EncodingError> {
+        if let Some(err) = self.early_error(known) {
+            return Err(err);
+        }
+        if let Some(known) = known {
+            return Ok(known);
+        }
+        if self.utf8.first_bad.is_none() {
+            return Ok((Encoding::Utf8, EncodingSource::Detected));
+        }
+        match self.gb18030.first_bad {
+            None => Ok((Encoding::Gb18030, EncodingSource::Detected)),
+            Some(p) => Err(invalid(None, p)),
+        }
+    }
+}
+
+fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
+    EncodingError::Invalid {
+        encoding,
+        offset: at.offset,
+        line: at.line,
+    }
+}
