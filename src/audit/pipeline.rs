@@ -62,7 +62,13 @@ impl Sink {
 
 /// Reads batches of `batch` records and processes each in parallel with the reading of the
 /// next; hands every processed batch, in order, to `sink`.
-pub(crate) fn stream(input: &Input, ctx: &Ctx<'_>, batch: usize, progress: &ProgressBar, sink: &mut Sink) -> anyhow::Result<()> {
+pub(crate) fn stream(
+    input: &Input,
+    ctx: &Ctx<'_>,
+    batch: usize,
+    progress: &ProgressBar,
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
     let mut rows = input.rows()?;
     let mut next_record = 1u64;
     let mut records = read_batch(rows.as_mut(), batch, &mut next_record)?;

@@ -138,9 +138,14 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
     let fields = rec.cells(ctx.delimiter);
     if let Some(reason) = malformed(rec, &fields, ctx) {
         p.tally.bad = true;
-        let text = rec.raw(ctx.delimiter);
-        rows::write_verbatim(&mut p.out.cleaned, &text);
-        let raw = String::from_utf8_lossy(&text);
+        // A record is passed through byte for byte; cells are written back as a record.
+        let mut written = Vec::new();
+        let text = rec.text().unwrap_or_else(|| {
+            rows::write_record(&mut written, fields.iter(), ctx.delimiter);
+            &written
+        });
+        rows::write_verbatim(&mut p.out.cleaned, text);
+        let raw = String::from_utf8_lossy(text);
         let fields = fields.len() as u64;
         BadRow {
             line,
@@ -153,11 +158,7 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
         return p;
     }
     let id = customer_id(&fields, ctx, line);
-    let place = Place {
-        line,
-        record,
-        id: &id,
-    };
+    let place = Place { line, record, id: &id };
     let mut found: Vec<Found> = Vec::new();
     let mut cells: SmallVec<[IssueSet; 4]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {

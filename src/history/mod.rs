@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::phone::{Detail, Engine, Number};
-use crate::rules::{self, Class, Evidence, Four, OutcomeRules, PolicyRules};
+use crate::rules::{Class, Evidence, Four, OutcomeRules, PolicyRules};
 use logs::{Attempt, HistoryColumns, LogFormat, LogReader};
 use policy::{EPOCH, Policy};
 use state::{DAY, Minutes, NumberState};
@@ -242,13 +242,8 @@ pub fn load(
     let mut logs = Vec::new();
     for (index, path) in opts.paths.iter().enumerate() {
         let mut reader = LogReader::open(path, opts.format, &opts.columns, opts.tz.clone())?;
-        // The reader's format as the rules know it (the same three layouts).
-        let format = match reader.format() {
-            LogFormat::Asterisk => rules::LogFormat::Asterisk,
-            LogFormat::FreeSwitch => rules::LogFormat::FreeSwitch,
-            LogFormat::Generic => rules::LogFormat::Generic,
-        };
-        logs.push((path.display().to_string(), reader.format()));
+        let format = reader.format();
+        logs.push((path.display().to_string(), format));
         let display = path.display().to_string();
         let mut raw = Vec::with_capacity(BATCH);
         let parser = reader.parser();
@@ -321,7 +316,7 @@ fn classify(
     a: &Attempt,
     engine: &Engine<'_>,
     rules: &OutcomeRules,
-    format: rules::LogFormat,
+    format: LogFormat,
     tz: &TimeZone,
     policy: &Policy,
 ) -> Folded {

@@ -135,38 +135,6 @@ fn read_field(record: &[u8], start: usize, delimiter: u8, out: &mut Vec<u8>) -> 
     (rest < record.len()).then_some(rest + 1)
 }
 
-/// Writes `field` as a CSV field: quoted when it holds the delimiter, a quote, a line break,
-/// or leading/trailing spaces.
-pub fn write_field(out: &mut Vec<u8>, field: &str, delimiter: u8) {
-    let bytes = field.as_bytes();
-    let needs_quotes = memchr::memchr3(b'"', b'\n', b'\r', bytes).is_some()
-        || memchr::memchr(delimiter, bytes).is_some()
-        || field.starts_with(' ')
-        || field.ends_with(' ');
-    if !needs_quotes {
-        out.extend_from_slice(field.as_bytes());
-        return;
-    }
-    out.push(b'"');
-    for b in field.bytes() {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
-/// Writes a whole record (without its line terminator).
-pub fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S], delimiter: u8) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(delimiter);
-        }
-        write_field(out, f.as_ref(), delimiter);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,13 +158,5 @@ mod tests {
         assert_eq!(split_fields(b"", b','), vec![""]);
         assert_eq!(split_fields(b"5\" screen,x", b','), vec!["5\" screen", "x"]);
         assert_eq!(split_fields(b"\"multi\nline\",x", b','), vec!["multi\nline", "x"]);
-    }
-
-    #[test]
-    fn written_fields_read_back() {
-        let fields = ["plain", "a,b", "say \"hi\"", " pad", "line\nbreak", ""];
-        let mut out = Vec::new();
-        write_record(&mut out, &fields, b',');
-        assert_eq!(split_fields(&out, b','), fields);
     }
 }

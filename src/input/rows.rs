@@ -11,7 +11,7 @@ use std::io::BufRead;
 
 use anyhow::Context as _;
 
-use super::dialect::{self, Fields};
+use super::dialect::Fields;
 use super::records::{RawRecord, RecordReader};
 
 /// Reads an input's data rows (the header is the `Input`'s), in order, on one thread.
@@ -80,16 +80,12 @@ impl Row {
         }
     }
 
-    /// The row as it stood, for passing a malformed row through: the record text, or the
-    /// cells written as a record with `delimiter`.
-    pub fn raw(&self, delimiter: u8) -> Cow<'_, [u8]> {
+    /// The record's text as it stood, for passing a malformed row through byte for byte;
+    /// none for a row that arrived as cells (writing cells back is the report's job).
+    pub fn text(&self) -> Option<&[u8]> {
         match &self.data {
-            Data::Record(rec) => Cow::Borrowed(&rec.text),
-            Data::Cells { fields, .. } => {
-                let mut out = Vec::new();
-                dialect::write_record(&mut out, &fields.iter().collect::<Vec<_>>(), delimiter);
-                Cow::Owned(out)
-            }
+            Data::Record(rec) => Some(&rec.text),
+            Data::Cells { .. } => None,
         }
     }
 
@@ -226,14 +222,14 @@ mod tests {
         assert!(matches!(cells, Cow::Owned(_)));
         assert_eq!(cells.iter().collect::<Vec<_>>(), ["1", "a,b"]);
         assert_eq!(rows[1].cells(b',').get(1), "x\"y");
-        assert_eq!(&rows[0].raw(b',')[..], b"1,\"a,b\"");
+        assert_eq!(rows[0].text(), Some(&b"1,\"a,b\""[..]));
         assert_eq!((rows[0].len(), rows[2].len()), (7, 1));
         assert_eq!(rows[0].cell_type(1), CellType::Text);
         assert!(!rows[0].broken_quotes() && rows[3].broken_quotes());
     }
 
     #[test]
-    fn rows_of_cells_are_borrowed_and_written_back_as_records() {
+    fn rows_of_cells_are_borrowed() {
         let mut row = Row::default();
         row.start_cells(7);
         row.push_cell("13800138000", CellType::Int);
@@ -243,7 +239,7 @@ mod tests {
         let cells = row.cells(b';');
         assert!(matches!(cells, Cow::Borrowed(_)));
         assert_eq!(cells.iter().collect::<Vec<_>>(), ["13800138000", "a,b", ""]);
-        assert_eq!(&row.raw(b',')[..], b"13800138000,\"a,b\",");
+        assert_eq!(row.text(), None);
         assert_eq!(
             (row.cell_type(0), row.cell_type(2), row.cell_type(9)),
             (CellType::Int, CellType::Empty, CellType::Empty)
@@ -257,6 +253,6 @@ mod tests {
         // And a delimited source can take it back.
         let mut source = CsvRows::new(RecordReader::new(&b"a,b\n"[..], b','), "t.csv".into());
         assert!(source.read(&mut row).unwrap());
-        assert_eq!((row.line(), &row.raw(b',')[..]), (1, &b"a,b"[..]));
+        assert_eq!((row.line(), row.text()), (1, Some(&b"a,b"[..])));
     }
 }

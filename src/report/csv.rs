@@ -44,13 +44,13 @@ pub(crate) fn write_field(out: &mut Vec<u8>, field: &str, delimiter: u8) {
     out.push(b'"');
 }
 
-/// Writes a whole record, without its line terminator.
-pub(crate) fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S], delimiter: u8) {
-    for (i, f) in fields.iter().enumerate() {
+/// Writes fields as one delimited record, without its line terminator.
+pub(crate) fn write_record<'f>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'f str>, delimiter: u8) {
+    for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
-        write_field(out, f.as_ref(), delimiter);
+        write_field(out, field, delimiter);
     }
 }
 
@@ -109,7 +109,7 @@ impl CsvFile {
         header: &[&str],
     ) -> anyhow::Result<CsvFile> {
         let mut text = Vec::new();
-        write_record(&mut text, header, b',');
+        write_record(&mut text, header.iter().copied(), b',');
         text.extend_from_slice(NEWLINE);
         Self::with_header_line(dir, output, encoding, &text)
     }
@@ -155,7 +155,7 @@ mod tests {
     fn written_fields_read_back() {
         let fields = ["plain", "a,b", "say \"hi\"", " pad", "line\nbreak", ""];
         let mut out = Vec::new();
-        write_record(&mut out, &fields, b',');
+        write_record(&mut out, fields, b',');
         assert_eq!(split_fields(&out, b','), fields);
     }
 

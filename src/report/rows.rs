@@ -3,7 +3,8 @@
 //! terminated row to a per-record buffer: formatting stays parallel, and no field becomes a
 //! String of its own.
 
-use super::csv::{NEWLINE, RowWriter, write_field};
+pub(crate) use super::csv::write_record;
+use super::csv::{NEWLINE, RowWriter};
 use crate::history::ComplianceRule;
 use crate::history::policy::{self, Action, Fine, Status};
 use crate::history::state::Minutes;
@@ -380,12 +381,7 @@ pub(crate) fn write_shared(out: &mut Vec<u8>, s: &super::Shared) {
 
 /// Appends a record of cleaned.csv: the input's fields in the input's delimiter.
 pub(crate) fn write_cleaned<'f>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'f str>, delimiter: u8) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(delimiter);
-        }
-        write_field(out, field, delimiter);
-    }
+    write_record(out, fields, delimiter);
     out.extend_from_slice(NEWLINE);
 }
 
