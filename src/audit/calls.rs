@@ -25,7 +25,7 @@ impl<'h> Call<'h> {
     /// the engine judges invalid are empty and pruned, dialled or not.
     pub(crate) fn of(h: &'h History, n: &Number, matched: &mut SmallVec<[u64; 4]>) -> Call<'h> {
         let key = history::key(n);
-        let state = h.states.get(&key);
+        let state = h.states.get(key);
         if state.is_some() {
             matched.push(key);
         }
@@ -173,7 +173,7 @@ pub(crate) fn write_files(
                 rule: v.rule,
                 number: &number,
                 time: &time,
-                place: v.place.map(|(log, line)| (h.logs[log].0.as_str(), line)),
+                place: v.place.map(|(log, line)| (h.logs[log].path.as_str(), line)),
                 unanswered: (v.count > 0).then_some(u64::from(v.count)),
             }
             .write(out);

@@ -13,9 +13,9 @@
 //! Attempts are joined to contacts on the normalised number (the engine's national digits),
 //! for invalid numbers too, so `+8627...`, `027-...` and bare digits meet.
 
-pub mod logs;
-pub mod policy;
-pub mod state;
+pub(crate) mod logs;
+pub(crate) mod policy;
+pub(crate) mod state;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -38,38 +38,52 @@ const LISTED_BAD_LINES: usize = 20;
 
 /// What to read.
 #[derive(Debug, Clone)]
-pub struct HistoryOptions {
+pub(crate) struct HistoryOptions {
     /// The logs (`--history`, repeatable).
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// `--history-format`: overrides detection.
-    pub format: Option<LogFormat>,
+    pub(crate) format: Option<LogFormat>,
     /// `--history-columns`: overrides column detection of generic logs.
-    pub columns: HistoryColumns,
+    pub(crate) columns: HistoryColumns,
     /// `--timezone`: the zone local log times are in, and the zone of slots and the window.
-    pub tz: TimeZone,
+    pub(crate) tz: TimeZone,
     /// `--as-of`: "now" for the policy; default the newest attempt.
-    pub as_of: Option<Minutes>,
+    pub(crate) as_of: Option<Minutes>,
+}
+
+/// How one log was read, for the reports: so a user can see that the right columns were
+/// taken for the number, the time and the outcome.
+#[derive(Debug, Clone)]
+pub(crate) struct LogRead {
+    /// The path as given.
+    pub(crate) path: String,
+    /// The layout it was read as.
+    pub(crate) format: LogFormat,
+    /// Its text encoding.
+    pub(crate) encoding: crate::input::Encoding,
+    /// For a generic log the column of each role (`number=被叫号码, time=呼叫时间, ...`).
+    pub(crate) columns: String,
 }
 
 /// One compliance violation found in the history.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Violation {
+pub(crate) struct Violation {
     /// The local time (window) or day start (cap).
-    pub at: Minutes,
+    pub(crate) at: Minutes,
     /// The number's key.
-    pub key: u64,
+    pub(crate) key: u64,
     /// The rule broken.
-    pub rule: ComplianceRule,
+    pub(crate) rule: ComplianceRule,
     /// The log (index into the paths) and line, for a window violation.
-    pub place: Option<(usize, u64)>,
+    pub(crate) place: Option<(usize, u64)>,
     /// Unanswered attempts that day, for a cap violation.
-    pub count: u16,
+    pub(crate) count: u16,
 }
 
 /// A compliance rule of the policy that an attempt, or a day of attempts, can break.
 /// Declared in the order of their names, so violations sort as they always have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ComplianceRule {
+pub(crate) enum ComplianceRule {
     /// More unanswered attempts to one number in a day than the cap.
     DailyCap,
     /// An attempt outside the allowed calling window.
@@ -78,7 +92,7 @@ pub enum ComplianceRule {
 
 impl ComplianceRule {
     /// The name used in outputs: `daily_cap` or `window`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ComplianceRule::DailyCap => "daily_cap",
             ComplianceRule::Window => "window",
@@ -94,25 +108,25 @@ impl fmt::Display for ComplianceRule {
 
 /// Counts over all attempts.
 #[derive(Debug, Clone, Default)]
-pub struct Calls {
+pub(crate) struct Calls {
     /// Attempts read.
-    pub attempts: u64,
+    pub(crate) attempts: u64,
     /// Attempts whose number matched a contact (filled after the contacts stream).
-    pub matched: u64,
+    pub(crate) matched: u64,
     /// Attempts whose number matched no contact.
-    pub unmatched: u64,
+    pub(crate) unmatched: u64,
     /// Attempts per fine class, indexed by `Class as usize`.
-    pub by_class: [u64; 13],
+    pub(crate) by_class: [u64; 13],
     /// Log lines that could not be read (counted, not fatal).
-    pub bad_lines: u64,
+    pub(crate) bad_lines: u64,
     /// The first unreadable lines: `log:line: message`.
-    pub bad_examples: Vec<String>,
+    pub(crate) bad_examples: Vec<String>,
 }
 
 /// Shards of states and compliance counters. A number's shard is fixed by its key, so each
 /// worker folds its own shards without locks; lookups go to one shard.
 #[derive(Debug, Default)]
-pub struct States {
+pub(crate) struct States {
     shards: Vec<Shard>,
 }
 
@@ -139,23 +153,13 @@ impl States {
     }
 
     /// The state of the number with `key`.
-    pub fn get(&self, key: &u64) -> Option<&NumberState> {
-        self.shards[Self::shard_of(*key)].states.get(key)
+    pub(crate) fn get(&self, key: u64) -> Option<&NumberState> {
+        self.shards[Self::shard_of(key)].states.get(&key)
     }
 
     /// Every (key, state), in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&u64, &NumberState)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&u64, &NumberState)> {
         self.shards.iter().flat_map(|s| s.states.iter())
-    }
-
-    /// Distinct numbers.
-    pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.states.len()).sum()
-    }
-
-    /// True when no number was dialled.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Folds a batch: each shard, on its own thread, takes the attempts of its numbers.
@@ -197,23 +201,23 @@ impl States {
 
 /// The folded history.
 #[derive(Debug)]
-pub struct History {
+pub(crate) struct History {
     /// One state per dialled number.
-    pub states: States,
+    pub(crate) states: States,
     /// "Now" for the policy.
-    pub as_of: Minutes,
+    pub(crate) as_of: Minutes,
     /// The policy.
-    pub policy: Policy,
+    pub(crate) policy: Policy,
     /// Counts.
-    pub calls: Calls,
+    pub(crate) calls: Calls,
     /// Window and daily-cap violations, sorted by time.
-    pub violations: Vec<Violation>,
-    /// The logs read, with the format each was read as.
-    pub logs: Vec<(String, LogFormat)>,
+    pub(crate) violations: Vec<Violation>,
+    /// The logs read, and how each was read.
+    pub(crate) logs: Vec<LogRead>,
     /// Bytes the per-number-per-day compliance counters took at their peak (for BENCHMARKS).
-    pub compliance_bytes: usize,
+    pub(crate) compliance_bytes: usize,
     /// Dialled numbers that match no contact (filled after the contacts stream).
-    pub orphans: u64,
+    pub(crate) orphans: u64,
 }
 
 /// One classified attempt, with its slot and window check done on the worker threads.
@@ -227,7 +231,7 @@ struct Folded {
 }
 
 /// Reads every log and folds it.
-pub fn load(
+pub(crate) fn load(
     opts: &HistoryOptions,
     engine: &Engine<'_>,
     rules: &OutcomeRules,
@@ -243,7 +247,12 @@ pub fn load(
     for (index, path) in opts.paths.iter().enumerate() {
         let mut reader = LogReader::open(path, opts.format, &opts.columns, opts.tz.clone())?;
         let format = reader.format();
-        logs.push((path.display().to_string(), format));
+        logs.push(LogRead {
+            path: path.display().to_string(),
+            format,
+            encoding: reader.encoding(),
+            columns: reader.describe(),
+        });
         let display = path.display().to_string();
         let mut raw = Vec::with_capacity(BATCH);
         let parser = reader.parser();
@@ -356,7 +365,7 @@ fn count(f: &Folded, log: usize, calls: &mut Calls, violations: &mut Vec<Violati
 }
 
 /// Local minutes since 2000-01-01 of `ts` in `tz`.
-pub fn minutes(ts: Timestamp, tz: &TimeZone) -> Minutes {
+pub(crate) fn minutes(ts: Timestamp, tz: &TimeZone) -> Minutes {
     let dt = tz.to_datetime(ts);
     let days = (dt.date() - EPOCH).get_days().max(0);
     let m = i64::from(days) * i64::from(DAY) + i64::from(dt.hour()) * 60 + i64::from(dt.minute());
@@ -366,7 +375,7 @@ pub fn minutes(ts: Timestamp, tz: &TimeZone) -> Minutes {
 /// The join key of a number: its national digits (for foreign numbers, country code and
 /// digits) packed into a `u64` when they fit, so that orphans can be printed back; longer
 /// digit strings are hashed, with the top bit set. Never 0.
-pub fn key(n: &Number) -> u64 {
+pub(crate) fn key(n: &Number) -> u64 {
     let digits = n.digits.as_bytes();
     if let Detail::Foreign(cc) = n.detail {
         return hashed(format!("+{cc}{}", n.digits.as_str()).as_bytes());
@@ -380,7 +389,7 @@ pub fn key(n: &Number) -> u64 {
 }
 
 /// The digits a packed key stands for (None for hashed keys).
-pub fn key_digits(key: u64) -> Option<String> {
+pub(crate) fn key_digits(key: u64) -> Option<String> {
     if key & (1 << 63) != 0 || key == 0 {
         return None;
     }
@@ -400,14 +409,14 @@ fn hashed(bytes: &[u8]) -> u64 {
 
 /// FNV-1a: a stable 64-bit hash, so keys (and anything ordered by them) are the same on every
 /// run and machine. Also keys the shared-number search.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
 /// Parses `--as-of`: `YYYY-MM-DD` (end of that day) or `YYYY-MM-DD HH:MM`, local time.
-pub fn parse_as_of(text: &str) -> anyhow::Result<Minutes> {
+pub(crate) fn parse_as_of(text: &str) -> anyhow::Result<Minutes> {
     let text = text.trim();
     let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "23:59"));
     let date: jiff::civil::Date = date.parse().map_err(|e| anyhow::anyhow!("--as-of `{text}`: {e}"))?;

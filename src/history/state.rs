@@ -10,56 +10,56 @@
 use crate::rules::Class;
 
 /// Local minutes since 2000-01-01 00:00.
-pub type Minutes = u32;
+pub(crate) type Minutes = u32;
 
 /// Minutes in a day.
-pub const DAY: u32 = 1440;
+pub(crate) const DAY: u32 = 1440;
 
 /// The folded evidence of one number. `0` in a `*_last` field means never seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NumberState {
+pub(crate) struct NumberState {
     /// The newest attempt of any class.
-    pub last_attempt: Minutes,
+    pub(crate) last_attempt: Minutes,
     /// Newest attempt per evidence group.
-    pub reached_last: Minutes,
+    pub(crate) reached_last: Minutes,
     /// Newest empty (空号).
-    pub empty_last: Minutes,
+    pub(crate) empty_last: Minutes,
     /// Newest wrong party.
-    pub wrong_last: Minutes,
+    pub(crate) wrong_last: Minutes,
     /// Newest suspended (停机).
-    pub suspended_last: Minutes,
+    pub(crate) suspended_last: Minutes,
     /// Newest powered off or unreachable.
-    pub powered_last: Minutes,
+    pub(crate) powered_last: Minutes,
     /// Newest of the no-answer family (no answer, busy, rejected, forwarded, answered unverified).
-    pub noanswer_last: Minutes,
+    pub(crate) noanswer_last: Minutes,
     /// Day of the first empty, suspended and powered-off sightings (`u16::MAX`: none).
-    pub empty_first_day: u16,
+    pub(crate) empty_first_day: u16,
     /// See `empty_first_day`.
-    pub suspended_first_day: u16,
+    pub(crate) suspended_first_day: u16,
     /// See `empty_first_day`.
-    pub powered_first_day: u16,
+    pub(crate) powered_first_day: u16,
     /// Attempts of any class (saturating).
-    pub attempts: u16,
+    pub(crate) attempts: u16,
     /// Attempts of the no-answer family (saturating).
-    pub noanswer: u16,
+    pub(crate) noanswer: u16,
     /// Reached attempts (saturating).
-    pub reached: u8,
+    pub(crate) reached: u8,
     /// Empty sightings (saturating).
-    pub empty: u8,
+    pub(crate) empty: u8,
     /// Suspended sightings (saturating).
-    pub suspended: u8,
+    pub(crate) suspended: u8,
     /// Powered-off or unreachable sightings (saturating).
-    pub powered: u8,
+    pub(crate) powered: u8,
     /// Technical or unknown attempts (saturating).
-    pub technical: u8,
+    pub(crate) technical: u8,
     /// Slots (bit per policy slot) with any attempt.
-    pub slots_tried: u8,
+    pub(crate) slots_tried: u8,
     /// Slots with a reached attempt.
-    pub slots_reached: u8,
+    pub(crate) slots_reached: u8,
     /// Slots with a powered-off or unreachable attempt.
-    pub slots_powered: u8,
+    pub(crate) slots_powered: u8,
     /// The class of the newest attempt (`Class as u8`; on a tie in time, the greater class).
-    pub last_class: u8,
+    pub(crate) last_class: u8,
 }
 
 const NO_DAY: u16 = u16::MAX;
@@ -95,12 +95,12 @@ impl Default for NumberState {
 
 impl NumberState {
     /// The state of a number never seen.
-    pub fn new() -> NumberState {
+    pub(crate) fn new() -> NumberState {
         NumberState::default()
     }
 
     /// Folds in one attempt of `class` at `at`, in slot `slot` (a bit index, if any).
-    pub fn add(&mut self, class: Class, at: Minutes, slot: Option<u8>) {
+    pub(crate) fn add(&mut self, class: Class, at: Minutes, slot: Option<u8>) {
         let bit = slot.map_or(0, |s| 1u8 << s);
         self.attempts = self.attempts.saturating_add(1);
         self.take_last(at, class as u8);
@@ -137,8 +137,10 @@ impl NumberState {
         }
     }
 
-    /// Adds `o` into `self`: commutative and associative.
-    pub fn merge(&mut self, o: &NumberState) {
+    /// Adds `o` into `self`: commutative and associative. The fold keeps one state per number
+    /// in its shard, so only the property tests merge states.
+    #[cfg(test)]
+    pub(crate) fn merge(&mut self, o: &NumberState) {
         self.take_last(o.last_attempt, o.last_class);
         self.reached_last = self.reached_last.max(o.reached_last);
         self.empty_last = self.empty_last.max(o.empty_last);
@@ -171,7 +173,7 @@ impl NumberState {
     }
 
     /// The class of the newest attempt.
-    pub fn last_class(&self) -> Class {
+    pub(crate) fn last_class(&self) -> Class {
         Class::ALL
             .get(usize::from(self.last_class))
             .copied()
@@ -179,13 +181,13 @@ impl NumberState {
     }
 
     /// The newest live evidence (the number exists and rang or answered).
-    pub fn live_last(&self) -> Minutes {
+    pub(crate) fn live_last(&self) -> Minutes {
         self.reached_last.max(self.noanswer_last)
     }
 }
 
 /// The day of a local minute.
-pub fn day_of(at: Minutes) -> u16 {
+pub(crate) fn day_of(at: Minutes) -> u16 {
     u16::try_from(at / DAY).unwrap_or(u16::MAX - 1)
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 /// Whose phone a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Relation {
+pub(crate) enum Relation {
     /// The customer's own mobile, home or work number.
     Own,
     /// A direct relative: spouse, parents, children.
@@ -20,7 +20,7 @@ pub enum Relation {
 
 impl Relation {
     /// The name used in outputs (`self`, `family`, `contact`).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Relation::Own => "self",
             Relation::Family => "family",
@@ -29,7 +29,7 @@ impl Relation {
     }
 
     /// Parses `self`, `family` or `contact`.
-    pub fn parse(s: &str) -> Option<Relation> {
+    pub(crate) fn parse(s: &str) -> Option<Relation> {
         match s.trim().to_ascii_lowercase().as_str() {
             "self" | "own" => Some(Relation::Own),
             "family" => Some(Relation::Family),
@@ -47,22 +47,22 @@ impl fmt::Display for Relation {
 
 /// A phone column: its index, header, and relation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhoneColumn {
+pub(crate) struct PhoneColumn {
     /// 0-based index in the record.
-    pub index: usize,
+    pub(crate) index: usize,
     /// The header as written.
-    pub name: String,
+    pub(crate) name: String,
     /// Whose phone it holds.
-    pub relation: Relation,
+    pub(crate) relation: Relation,
 }
 
 /// The roles found in a header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// Phone columns in file order.
-    pub phones: Vec<PhoneColumn>,
+    pub(crate) phones: Vec<PhoneColumn>,
     /// The customer id column, if any.
-    pub id: Option<usize>,
+    pub(crate) id: Option<usize>,
 }
 
 /// Words in a header that mark a column as not holding phones, although it holds numbers.
@@ -162,7 +162,7 @@ const ID: &[&str] = &[
 
 /// Lower-cases a header and drops spaces, underscores, dashes, dots, brackets and a BOM, so
 /// `Home Phone`, `home_phone` and `住宅电话（必填）` compare by their words.
-pub fn normalise(header: &str) -> String {
+pub(crate) fn normalise(header: &str) -> String {
     let mut out = String::with_capacity(header.len());
     let mut depth = 0;
     for c in header.chars() {
@@ -178,7 +178,7 @@ pub fn normalise(header: &str) -> String {
 }
 
 /// The relation a phone header implies, or `None` when the header is not a phone column.
-pub fn phone_relation(header: &str) -> Option<Relation> {
+pub(crate) fn phone_relation(header: &str) -> Option<Relation> {
     let h = normalise(header);
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     let phone_ending = PHONE_ENDINGS.iter().any(|e| h.ends_with(e));
@@ -199,7 +199,7 @@ pub fn phone_relation(header: &str) -> Option<Relation> {
 }
 
 /// Finds the roles in `headers`.
-pub fn detect(headers: &[String]) -> Columns {
+pub(crate) fn detect(headers: &[String]) -> Columns {
     let phones = headers
         .iter()
         .enumerate()
@@ -218,7 +218,7 @@ pub fn detect(headers: &[String]) -> Columns {
 
 /// Resolves `--phone-columns` entries (`name`, `name:relation`, or a 1-based index) against
 /// `headers`. Unknown names are an error that lists the headers.
-pub fn select_phones(headers: &[String], wanted: &[String]) -> anyhow::Result<Vec<PhoneColumn>> {
+pub(crate) fn select_phones(headers: &[String], wanted: &[String]) -> anyhow::Result<Vec<PhoneColumn>> {
     wanted
         .iter()
         .map(|w| {
@@ -240,7 +240,7 @@ pub fn select_phones(headers: &[String], wanted: &[String]) -> anyhow::Result<Ve
 }
 
 /// The index of the column `name` (exact header, normalised header, or 1-based number).
-pub fn find(headers: &[String], name: &str) -> anyhow::Result<usize> {
+pub(crate) fn find(headers: &[String], name: &str) -> anyhow::Result<usize> {
     let exact = headers.iter().position(|h| h.trim() == name.trim());
     let loose = || headers.iter().position(|h| normalise(h) == normalise(name));
     let number = || {
@@ -257,7 +257,7 @@ pub fn find(headers: &[String], name: &str) -> anyhow::Result<usize> {
 }
 
 /// The headers, numbered, for messages.
-pub fn list(headers: &[String]) -> String {
+pub(crate) fn list(headers: &[String]) -> String {
     headers
         .iter()
         .enumerate()

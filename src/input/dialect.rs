@@ -6,11 +6,11 @@
 //! and a stray quote in the middle of a field is kept as text.
 
 /// The delimiters the tool recognises, in order of preference on a tie.
-pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// Picks the delimiter of a file from its header line: the candidate that occurs most often
 /// outside quotes (a comma on a tie or when none occurs).
-pub fn detect_delimiter(header: &[u8]) -> u8 {
+pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
     let mut best = (b',', 0usize);
     for d in DELIMITERS {
         let count = split_fields(header, d).len() - 1;
@@ -22,7 +22,7 @@ pub fn detect_delimiter(header: &[u8]) -> u8 {
 }
 
 /// Splits one record into its fields (quotes removed, `""` unescaped).
-pub fn split_fields(record: &[u8], delimiter: u8) -> Vec<String> {
+pub(crate) fn split_fields(record: &[u8], delimiter: u8) -> Vec<String> {
     let fields = Fields::split(record, delimiter);
     (0..fields.len()).map(|i| fields.get(i).to_string()).collect()
 }
@@ -36,14 +36,14 @@ pub(crate) fn header_names(header: &[u8], delimiter: u8) -> Vec<String> {
 /// The fields of one record, unescaped into one buffer: two allocations per record instead
 /// of one per field.
 #[derive(Debug, Default, Clone)]
-pub struct Fields {
+pub(crate) struct Fields {
     text: String,
     ends: Vec<usize>,
 }
 
 impl Fields {
     /// Splits `record` (UTF-8; invalid bytes become U+FFFD).
-    pub fn split(record: &[u8], delimiter: u8) -> Fields {
+    pub(crate) fn split(record: &[u8], delimiter: u8) -> Fields {
         let mut bytes = Vec::with_capacity(record.len());
         let mut ends = Vec::with_capacity(16);
         let mut i = 0;
@@ -72,23 +72,18 @@ impl Fields {
     }
 
     /// The number of fields.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
 
-    /// True when there are no fields (never after [`Fields::split`], which yields at least one).
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     /// Field `i`.
-    pub fn get(&self, i: usize) -> &str {
+    pub(crate) fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
     }
 
     /// Every field in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i))
     }
 }

@@ -7,21 +7,21 @@
 //! encoding is decided on all of it and the records are then streamed like a file's. The
 //! call-history logs are opened by the same `TextFile`.
 
-pub mod columns;
-pub mod dialect;
-pub mod encoding;
-pub mod records;
-pub mod rows;
+pub(crate) mod columns;
+pub(crate) mod dialect;
+pub(crate) mod encoding;
+pub(crate) mod records;
+pub(crate) mod rows;
 pub(crate) mod text;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-pub use columns::{Columns, PhoneColumn, Relation};
-pub use encoding::{Encoding, EncodingSource, Scan};
-pub use records::{RawRecord, RecordReader};
-pub use rows::{CellType, Row};
+pub(crate) use columns::{Columns, Relation};
+pub(crate) use encoding::{Encoding, Scan};
+pub(crate) use records::{RawRecord, RecordReader};
+pub(crate) use rows::Row;
 pub(crate) use rows::{CsvRows, RowSource};
 pub(crate) use text::{TextFile, is_blank};
 
@@ -29,42 +29,42 @@ use crate::exit::Unreadable;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
-pub struct InputOptions {
+pub(crate) struct InputOptions {
     /// The file, or `-` for standard input.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// `--encoding`: overrides detection.
-    pub encoding: Option<Encoding>,
+    pub(crate) encoding: Option<Encoding>,
     /// `--delimiter`: overrides detection.
-    pub delimiter: Option<u8>,
+    pub(crate) delimiter: Option<u8>,
     /// `--phone-columns`: overrides detection.
-    pub phone_columns: Option<Vec<String>>,
+    pub(crate) phone_columns: Option<Vec<String>>,
     /// `--id-column`: overrides detection.
-    pub id_column: Option<String>,
+    pub(crate) id_column: Option<String>,
     /// Where standard input may be spooled (the output directory).
-    pub spool_dir: PathBuf,
+    pub(crate) spool_dir: PathBuf,
 }
 
 /// An opened input: decided encoding, dialect and header roles.
 #[derive(Debug)]
-pub struct Input {
+pub(crate) struct Input {
     /// The path as the user gave it (`-` for standard input).
-    pub display: String,
+    pub(crate) display: String,
     /// The file, scanned (it deletes a spool when dropped).
     text: TextFile,
     /// What the full pass found.
-    pub scan: Scan,
+    pub(crate) scan: Scan,
     /// The delimiter.
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
     /// The header fields.
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
     /// The header's roles.
-    pub columns: Columns,
+    pub(crate) columns: Columns,
 }
 
 /// Opens `opts.path`: scans it whole, reads its header and finds its columns. A missing or
 /// undecodable input is [`Unreadable`] (exit 3); a header without phone columns, or an
 /// unknown `--phone-columns` name, is a usage error (exit 2).
-pub fn open(opts: &InputOptions) -> anyhow::Result<Input> {
+pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
     let text = TextFile::open_or_stdin(&opts.path, opts.encoding, &opts.spool_dir)?;
     // The header is the first line: a blank first line means there is none.
     let header = match text.first_record()? {
@@ -97,12 +97,12 @@ impl Input {
     }
 
     /// The file read, for the check that outputs never overwrite the input.
-    pub fn file(&self) -> &Path {
+    pub(crate) fn file(&self) -> &Path {
         self.text.file()
     }
 
     /// True when the input came from standard input.
-    pub fn is_stdin(&self) -> bool {
+    pub(crate) fn is_stdin(&self) -> bool {
         self.text.is_stdin()
     }
 }

@@ -60,6 +60,8 @@ struct InputJson<'a> {
     encoding: &'static str,
     encoding_source: &'static str,
     delimiter: String,
+    /// Physical lines; more than rows + 1 when quoted fields span lines.
+    lines: u64,
     rows: u64,
     bad_rows: u64,
 }
@@ -116,6 +118,9 @@ struct CallsJson {
 struct LogJson {
     path: String,
     format: &'static str,
+    encoding: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    columns: String,
 }
 
 #[derive(Serialize)]
@@ -171,6 +176,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
             encoding: o.input.scan.encoding.as_str(),
             encoding_source: o.input.scan.source.as_str(),
             delimiter: char::from(o.input.delimiter).to_string(),
+            lines: o.input.scan.lines,
             rows: s.rows,
             bad_rows: s.bad_rows,
         },
@@ -247,9 +253,11 @@ fn calls(h: &History) -> CallsJson {
         logs: h
             .logs
             .iter()
-            .map(|(p, f)| LogJson {
-                path: p.clone(),
-                format: f.as_str(),
+            .map(|l| LogJson {
+                path: l.path.clone(),
+                format: l.format.as_str(),
+                encoding: l.encoding.as_str(),
+                columns: l.columns.clone(),
             })
             .collect(),
         as_of: policy::format_minutes(h.as_of),

@@ -59,7 +59,7 @@ pub(super) fn asterisk_number<'a>(dst: &'a str, lastdata: &'a str) -> Option<&'a
 /// before `@`, less a `sip:`/`tel:` scheme, is digits. Covers `PJSIP/13800138000@trunk,45`,
 /// `SIP/trunk/013800138000,60,tT`, `DAHDI/g1/13800138000`, `Local/13800138000@ctx/n` and
 /// `PJSIP/trunk/sip:+8613800138000@host`. Arguments split on `,` (`|` before Asterisk 1.6).
-pub fn lastdata_number(lastdata: &str) -> Option<&str> {
+pub(crate) fn lastdata_number(lastdata: &str) -> Option<&str> {
     let dial = lastdata.split([',', '|']).next()?.split('&').next()?;
     let (_tech, resource) = dial.split_once('/')?;
     resource.rsplit('/').find_map(|segment| {

@@ -12,7 +12,7 @@ use super::LogFormat;
 ///   hangup-cause name (`NORMAL_CLEARING`) and the 11th a UUID.
 /// - **Generic** otherwise: the first record is taken as a header. A header cannot pass the
 ///   tests above, since its fields are names, not times.
-pub fn detect(first_record: &[String]) -> LogFormat {
+pub(crate) fn detect(first_record: &[String]) -> LogFormat {
     let field = |i: usize| first_record.get(i).map_or("", |f| f.trim());
     let n = first_record.len();
     if (ASTERISK_MIN..=ASTERISK_MAX).contains(&n)

@@ -13,23 +13,23 @@ use crate::input::dialect::Fields;
 ///
 /// Each value is a header, as written or normalised, or a 1-based column number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HistoryColumns {
+pub(crate) struct HistoryColumns {
     /// The dialled-number column.
-    pub number: Option<String>,
+    pub(crate) number: Option<String>,
     /// The call start time column.
-    pub time: Option<String>,
+    pub(crate) time: Option<String>,
     /// The outcome column.
-    pub outcome: Option<String>,
+    pub(crate) outcome: Option<String>,
     /// The talk-time column.
-    pub talk: Option<String>,
+    pub(crate) talk: Option<String>,
     /// The notes column.
-    pub notes: Option<String>,
+    pub(crate) notes: Option<String>,
 }
 
 impl HistoryColumns {
     /// Parses `role=column` pairs separated by commas; roles are `number`, `time`,
     /// `outcome`, `talk` and `notes`, each given at most once.
-    pub fn parse(spec: &str) -> anyhow::Result<HistoryColumns> {
+    pub(crate) fn parse(spec: &str) -> anyhow::Result<HistoryColumns> {
         let mut cols = HistoryColumns::default();
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((role, name)) = item.split_once('=') else {

@@ -42,37 +42,36 @@ use crate::input::{Encoding, RawRecord, RecordReader, TextFile, is_blank};
 use cdr::{asterisk_fields, freeswitch_fields};
 use generic::GenericColumns;
 
-pub use cdr::lastdata_number;
-pub use format::detect;
-pub use generic::HistoryColumns;
-pub use time::{parse_talk, parse_time, time_zone};
+#[cfg(test)]
+use cdr::lastdata_number;
+pub(crate) use format::detect;
+pub(crate) use generic::HistoryColumns;
+pub(crate) use time::{parse_talk, parse_time, time_zone};
 
 /// The layout of an attempt log: one enum with the outcome tables that depend on it.
-pub use crate::rules::LogFormat;
+pub(crate) use crate::rules::LogFormat;
 
 /// One call attempt as logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     /// The 1-based line of the log the record starts on.
-    pub line: u64,
+    pub(crate) line: u64,
     /// The dialled number as written in the log (not normalised).
-    pub number: String,
+    pub(crate) number: String,
     /// When the attempt started.
-    pub time: Timestamp,
+    pub(crate) time: Timestamp,
     /// The outcome as written: disposition, hangup cause or CRM result text.
-    pub outcome: String,
+    pub(crate) outcome: String,
     /// Seconds of talk after answer (`billsec`, 通话时长), when the log has them.
-    pub talk_seconds: Option<u32>,
+    pub(crate) talk_seconds: Option<u32>,
     /// Notes (备注), or empty.
-    pub notes: String,
+    pub(crate) notes: String,
 }
 
 /// An opened log: detected (or forced) format, resolved columns, time zone. Iterating it
 /// yields one item per non-blank record: the attempt, or `(line, message)` for a record that
 /// cannot be read.
-pub struct LogReader {
-    /// The path, for messages.
-    display: String,
+pub(crate) struct LogReader {
     encoding: Encoding,
     layout: Layout,
     tz: TimeZone,
@@ -96,7 +95,7 @@ impl LogReader {
     /// undecodable file is [`Unreadable`]), detects the format unless `format` forces one,
     /// and for generic logs resolves the columns (an error listing the headers when the
     /// number or time column cannot be found). `columns` only applies to generic logs.
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         format: Option<LogFormat>,
         columns: &HistoryColumns,
@@ -114,7 +113,6 @@ impl LogReader {
         let header = (format == LogFormat::Generic).then_some(first.line);
         let records = text.records(delimiter, header)?;
         Ok(LogReader {
-            display,
             encoding: text.scan.encoding,
             layout,
             tz,
@@ -126,7 +124,7 @@ impl LogReader {
     }
 
     /// The format the log is read as.
-    pub fn format(&self) -> LogFormat {
+    pub(crate) fn format(&self) -> LogFormat {
         match self.layout {
             Layout::Asterisk => LogFormat::Asterisk,
             Layout::FreeSwitch => LogFormat::FreeSwitch,
@@ -135,22 +133,22 @@ impl LogReader {
     }
 
     /// The log's text encoding.
-    pub fn encoding(&self) -> Encoding {
+    pub(crate) fn encoding(&self) -> Encoding {
         self.encoding
     }
 
-    /// A one-line account of how the log is read, for reports: the format, and for generic
-    /// logs the column of each role (`number=被叫号码, time=呼叫时间, ...`).
-    pub fn describe(&self) -> String {
+    /// Which column holds each role, for a generic log (`number=被叫号码, time=呼叫时间,
+    /// ...`); empty for the CDR layouts, whose fields are fixed.
+    pub(crate) fn describe(&self) -> String {
         match &self.layout {
-            Layout::Generic(cols) => format!("{}: generic ({})", self.display, cols.describe()),
-            _ => format!("{}: {} CDR", self.display, self.format()),
+            Layout::Generic(cols) => cols.describe(),
+            _ => String::new(),
         }
     }
 
     /// Reads up to `max` non-blank raw records into `batch` (cleared first), so that they can
     /// be parsed on several threads with [`LogParser::parse`]. Reading is the only serial part.
-    pub fn read_raw(&mut self, batch: &mut Vec<RawRecord>, max: usize) -> std::io::Result<()> {
+    pub(crate) fn read_raw(&mut self, batch: &mut Vec<RawRecord>, max: usize) -> std::io::Result<()> {
         batch.clear();
         while batch.len() < max && !self.done {
             let mut rec = RawRecord::default();
@@ -169,7 +167,7 @@ impl LogReader {
 
     /// A parser for this log's records, to share with worker threads (the reader itself holds
     /// the input stream and stays on one thread).
-    pub fn parser(&self) -> LogParser {
+    pub(crate) fn parser(&self) -> LogParser {
         LogParser {
             layout: self.layout.clone(),
             delimiter: self.delimiter,
@@ -185,7 +183,7 @@ impl LogReader {
 
 /// Turns raw records of one log into attempts; `Sync`, so batches parse in parallel.
 #[derive(Debug, Clone)]
-pub struct LogParser {
+pub(crate) struct LogParser {
     layout: Layout,
     delimiter: u8,
     tz: TimeZone,
@@ -193,7 +191,7 @@ pub struct LogParser {
 
 impl LogParser {
     /// Reads one record's fields into an attempt (`Err` with the reason for a bad line).
-    pub fn parse(&self, rec: &RawRecord) -> Result<Attempt, String> {
+    pub(crate) fn parse(&self, rec: &RawRecord) -> Result<Attempt, String> {
         if rec.broken_quotes {
             return Err("a quoted field never closes".to_string());
         }

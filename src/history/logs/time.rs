@@ -14,7 +14,7 @@ use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
 /// `Z`, `+08:00`, `+0800` or `+08` offset, and Unix epoch seconds (10 digits) or
 /// milliseconds (13 digits). A time without an offset is local to `tz`; in a DST gap or
 /// overlap the earlier reading is taken (jiff's `compatible`).
-pub fn parse_time(text: &str, tz: &TimeZone) -> Option<Timestamp> {
+pub(crate) fn parse_time(text: &str, tz: &TimeZone) -> Option<Timestamp> {
     let text = text.trim();
     if let Some(ts) = parse_epoch(text) {
         return Some(ts);
@@ -125,7 +125,7 @@ fn number(s: &str, min: usize, max: usize) -> Option<i64> {
 
 /// Parses a talk time into whole seconds (rounded): `35`, `35.4`, `35s`, `35秒`,
 /// `1分35秒`, `1m35s`, `1小时2分`, `00:00:35` or `01:35` (minutes and seconds).
-pub fn parse_talk(text: &str) -> Option<u32> {
+pub(crate) fn parse_talk(text: &str) -> Option<u32> {
     let text = text.trim();
     if text.contains(':') {
         parse_clock_duration(text)
@@ -188,7 +188,7 @@ fn unit_seconds(unit: &str) -> Option<u32> {
 /// Looks up a time zone for reading log times: an IANA name (`Asia/Shanghai`) in the tz
 /// database bundled into the binary, so that times convert the same on every machine
 /// whatever its `/usr/share/zoneinfo` holds, or a fixed offset such as `+08:00`.
-pub fn time_zone(name: &str) -> anyhow::Result<TimeZone> {
+pub(crate) fn time_zone(name: &str) -> anyhow::Result<TimeZone> {
     static BUNDLED: OnceLock<TimeZoneDatabase> = OnceLock::new();
     if let Some(offset) = parse_offset(name.trim()) {
         return Ok(TimeZone::fixed(offset));

@@ -9,19 +9,19 @@ mod verdict;
 
 use jiff::civil::Date;
 
-pub use verdict::{Action, Decision, Fine, Status};
+pub(crate) use verdict::{Action, Decision, Fine, Status};
 
 use super::state::{DAY, Minutes, NumberState, day_of};
 use crate::rules::{Class, DayKind, PolicyRules};
 
 /// The first day of the minute clock.
-pub const EPOCH: Date = Date::constant(2000, 1, 1);
+pub(crate) const EPOCH: Date = Date::constant(2000, 1, 1);
 
 /// The policy's data and the calendar indexed by day of the minute clock.
 #[derive(Debug, Clone)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// The thresholds, slots and calendar.
-    pub rules: PolicyRules,
+    pub(crate) rules: PolicyRules,
     /// The kind of every day from 2000-01-01 to the last day in the holiday table, indexed by
     /// day on the minute clock: one load per attempt instead of a date conversion and a hash.
     days: Vec<DayKind>,
@@ -29,7 +29,7 @@ pub struct Policy {
 
 impl Policy {
     /// The policy of `rules`, with its day table built.
-    pub fn new(rules: PolicyRules) -> Policy {
+    pub(crate) fn new(rules: PolicyRules) -> Policy {
         let last = rules.calendar.last_listed().unwrap_or(EPOCH);
         let count = (last - EPOCH).get_days().max(0) as u32 + 1;
         let days = (0..count).map(|d| rules.calendar.day_kind(date_of(d * DAY))).collect();
@@ -37,12 +37,12 @@ impl Policy {
     }
 
     /// The kind of `date`: a holiday, a working day (weekdays and 调休 weekends), or a weekend.
-    pub fn day_kind(&self, date: Date) -> DayKind {
+    pub(crate) fn day_kind(&self, date: Date) -> DayKind {
         self.rules.calendar.day_kind(date)
     }
 
     /// The slot an attempt at `at` falls in, if any.
-    pub fn slot_of(&self, at: Minutes) -> Option<u8> {
+    pub(crate) fn slot_of(&self, at: Minutes) -> Option<u8> {
         let kind = match self.days.get((at / DAY) as usize) {
             Some(kind) => *kind,
             None => self.day_kind(date_of(at)),
@@ -56,7 +56,7 @@ impl Policy {
     }
 
     /// True when `at` lies outside the allowed calling window.
-    pub fn outside_window(&self, at: Minutes) -> bool {
+    pub(crate) fn outside_window(&self, at: Minutes) -> bool {
         let (start, end) = self.rules.window;
         !(start..end).contains(&(at % DAY))
     }
@@ -64,7 +64,7 @@ impl Policy {
     /// The status and action of a number, as of `as_of`. A number the engine judged invalid
     /// (`dialable` false) is pruned whatever its history; a dialable one is judged by its
     /// folded evidence (`None`: never called).
-    pub fn decide(&self, dialable: bool, state: Option<&NumberState>, as_of: Minutes) -> Decision {
+    pub(crate) fn decide(&self, dialable: bool, state: Option<&NumberState>, as_of: Minutes) -> Decision {
         if !dialable {
             return Decision::fixed(Status::Empty, Fine::Invalid, Action::Prune);
         }
@@ -145,7 +145,7 @@ impl Policy {
 
     /// A slot not tried yet (in policy order); else one where the number was reached; else
     /// one where it was not found powered off; else the first.
-    pub fn next_slot(&self, s: &NumberState) -> Option<u8> {
+    pub(crate) fn next_slot(&self, s: &NumberState) -> Option<u8> {
         let n = self.rules.slots.len() as u8;
         let first = |mask: u8, want: bool| (0..n).find(|i| (mask & (1 << i) != 0) == want);
         first(s.slots_tried, false)
@@ -156,7 +156,7 @@ impl Policy {
 
     /// The first moment at or after `from` that lies in slot `slot`, within a year (a holiday
     /// slot past the last year in cn/holidays.csv has none).
-    pub fn next_time(&self, slot: u8, from: Minutes) -> Option<Minutes> {
+    pub(crate) fn next_time(&self, slot: u8, from: Minutes) -> Option<Minutes> {
         let slot = self.rules.slots.get(usize::from(slot))?;
         let first_day = from / DAY;
         (first_day..first_day + 366).find_map(|day| {
@@ -170,20 +170,15 @@ impl Policy {
     }
 }
 
-/// The status of an attempt class in the headline's terms.
-pub fn status_of(class: Class) -> Status {
-    Status::of(class.four())
-}
-
 /// The local date of a minute on the clock.
-pub fn date_of(at: Minutes) -> Date {
+pub(crate) fn date_of(at: Minutes) -> Date {
     EPOCH
         .checked_add(jiff::Span::new().days(i64::from(at / DAY)))
         .unwrap_or(EPOCH)
 }
 
 /// `YYYY-MM-DD HH:MM` of a minute on the clock.
-pub fn format_minutes(at: Minutes) -> String {
+pub(crate) fn format_minutes(at: Minutes) -> String {
     let m = at % DAY;
     format!("{} {:02}:{:02}", date_of(at), m / 60, m % 60)
 }

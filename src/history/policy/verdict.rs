@@ -3,11 +3,11 @@
 
 use std::fmt;
 
-use crate::rules::{Class, Four};
+use crate::rules::Class;
 
 /// What to do with a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Action {
+pub(crate) enum Action {
     /// Reached recently: keep dialling as usual.
     Keep,
     /// Live but not reached: call again in `next_slot`.
@@ -22,7 +22,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in their order (`Action as usize`).
-    pub const ALL: [Action; 5] = [
+    pub(crate) const ALL: [Action; 5] = [
         Action::Keep,
         Action::Retry,
         Action::RetryLater,
@@ -31,7 +31,7 @@ impl Action {
     ];
 
     /// The name used in outputs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Action::Keep => "keep",
             Action::Retry => "retry",
@@ -46,7 +46,7 @@ impl Action {
 /// order is the ranking of a customer's numbers: evidence beats its absence, so a customer
 /// whose dialled numbers are all empty is empty even if a relative's number was never called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
+pub(crate) enum Status {
     /// Reached, in person or through direct family.
     Reached,
     /// Live but not reached.
@@ -63,7 +63,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in ranking order.
-    pub const ALL: [Status; 6] = [
+    pub(crate) const ALL: [Status; 6] = [
         Status::Reached,
         Status::NoAnswer,
         Status::PoweredOff,
@@ -73,7 +73,7 @@ impl Status {
     ];
 
     /// The name used in outputs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Reached => "reached",
             Status::NoAnswer => "no_answer",
@@ -83,23 +83,12 @@ impl Status {
             Status::Empty => "empty",
         }
     }
-
-    /// The status of a headline class.
-    pub(super) fn of(four: Four) -> Status {
-        match four {
-            Four::Reached => Status::Reached,
-            Four::NoAnswer => Status::NoAnswer,
-            Four::PoweredOff => Status::PoweredOff,
-            Four::Empty => Status::Empty,
-            Four::Unknown => Status::Unknown,
-        }
-    }
 }
 
 /// The fine status of a number: the class that decided it, or what the policy made of the
 /// evidence (dormant, persistent, unconfirmed), or why there is none (invalid, never called).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Fine {
+pub(crate) enum Fine {
     /// Reached recently, or reached after the last failure.
     Reached,
     /// Last answered without a proven conversation.
@@ -138,7 +127,7 @@ pub enum Fine {
 
 impl Fine {
     /// The name used in outputs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Fine::Reached => "reached",
             Fine::AnsweredUnverified => "answered_unverified",
@@ -181,17 +170,17 @@ impl fmt::Display for Fine {
 
 /// The policy's verdict on one number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// The headline status.
-    pub status: Status,
+    pub(crate) status: Status,
     /// The fine status.
-    pub fine: Fine,
+    pub(crate) fine: Fine,
     /// What to do.
-    pub action: Action,
+    pub(crate) action: Action,
     /// For `retry` and `keep`: the slot (index into the policy's slots) to call in.
-    pub slot: Option<u8>,
+    pub(crate) slot: Option<u8>,
     /// For `retry_later`: the day (on the minute clock) to call again from.
-    pub after_day: Option<u16>,
+    pub(crate) after_day: Option<u16>,
 }
 
 impl Decision {

@@ -11,7 +11,7 @@ use super::{Encoding, Scan};
 /// the BOM is stripped and GB18030 is transcoded.
 ///
 /// The reader owns nothing of `scan`, so it can outlive it.
-pub fn decode<R: Read>(reader: R, scan: &Scan) -> impl Read + use<R> {
+pub(crate) fn decode<R: Read>(reader: R, scan: &Scan) -> impl Read + use<R> {
     // encoding_rs strips only UTF-8 and UTF-16 BOMs, not GB18030's, so the BOM that `scan`
     // measured is skipped here for both encodings.
     let text = SkipBom {
@@ -47,7 +47,7 @@ impl<R: Read> Read for SkipBom<R> {
 ///
 /// GB18030 maps every code point except the private-use U+E5E5, which encoding_rs writes as
 /// the character reference `&#58853;`.
-pub fn encode(text: &str, encoding: Encoding) -> Cow<'_, [u8]> {
+pub(crate) fn encode(text: &str, encoding: Encoding) -> Cow<'_, [u8]> {
     match encoding {
         Encoding::Utf8 => Cow::Borrowed(text.as_bytes()),
         Encoding::Gb18030 => encoding_rs::GB18030.encode(text).0,

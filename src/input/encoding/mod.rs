@@ -19,15 +19,15 @@ mod utf8;
 use std::fmt;
 use std::io;
 
-pub use codec::{decode, encode};
-pub use pass::scan;
+pub(crate) use codec::{decode, encode};
+pub(crate) use pass::scan;
 
 /// Bytes read at a time. Memory stays at a few of these whatever the input's size.
 const BUF_LEN: usize = 64 * 1024;
 
 /// Text encodings the tool reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     /// UTF-8, with or without a BOM.
     Utf8,
     /// GB18030, the superset of GBK and GB2312 that Chinese Windows calls code page 936.
@@ -36,7 +36,7 @@ pub enum Encoding {
 
 impl Encoding {
     /// The name used in `--encoding` and in reports: `utf-8` or `gb18030`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Encoding::Utf8 => "utf-8",
             Encoding::Gb18030 => "gb18030",
@@ -45,7 +45,7 @@ impl Encoding {
 
     /// Parses an encoding name, ignoring case. GBK, GB2312 and CP936 are read as GB18030,
     /// their superset, so a file labelled with any of them decodes the same.
-    pub fn parse(name: &str) -> Option<Encoding> {
+    pub(crate) fn parse(name: &str) -> Option<Encoding> {
         match name.to_ascii_lowercase().as_str() {
             "utf-8" | "utf8" => Some(Encoding::Utf8),
             "gb18030" | "gbk" | "gb2312" | "cp936" => Some(Encoding::Gb18030),
@@ -79,7 +79,7 @@ impl Encoding {
 
 /// How the encoding was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EncodingSource {
+pub(crate) enum EncodingSource {
     /// The input opens with a byte order mark.
     Bom,
     /// The whole input is valid in this encoding (and UTF-8 is tried first).
@@ -90,7 +90,7 @@ pub enum EncodingSource {
 
 impl EncodingSource {
     /// The name used in reports: `bom`, `detected` or `flag`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EncodingSource::Bom => "bom",
             EncodingSource::Detected => "detected",
@@ -101,24 +101,24 @@ impl EncodingSource {
 
 /// What a full pass over the input found.
 #[derive(Debug, Clone)]
-pub struct Scan {
+pub(crate) struct Scan {
     /// The input's encoding.
-    pub encoding: Encoding,
+    pub(crate) encoding: Encoding,
     /// How the encoding was decided.
-    pub source: EncodingSource,
+    pub(crate) source: EncodingSource,
     /// Bytes of BOM at the start: 0, 3 for UTF-8, 4 for GB18030 (`84 31 95 33`).
-    pub bom_len: usize,
+    pub(crate) bom_len: usize,
     /// Total bytes read, BOM included.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// SHA-256 of all the bytes, BOM included, as lowercase hex.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Number of lines; a last line without a newline counts.
-    pub lines: u64,
+    pub(crate) lines: u64,
 }
 
 /// Why the input cannot be decoded. `Display` gives a complete, actionable message.
 #[derive(Debug)]
-pub enum EncodingError {
+pub(crate) enum EncodingError {
     /// Reading the input failed.
     Io(io::Error),
     /// A byte sequence is invalid in the encoding that applies: the BOM's or the flag's

@@ -14,7 +14,7 @@ use super::{BUF_LEN, Encoding, EncodingError, EncodingSource, Scan};
 ///
 /// `forced` is `--encoding`: the input is then checked in that encoding only, after a BOM
 /// that matches it, and lines are not compared.
-pub fn scan(reader: impl Read, forced: Option<Encoding>) -> Result<Scan, EncodingError> {
+pub(crate) fn scan(reader: impl Read, forced: Option<Encoding>) -> Result<Scan, EncodingError> {
     scan_with(reader, forced, &mut vec![0; BUF_LEN])
 }
 
