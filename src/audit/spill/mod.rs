@@ -24,7 +24,7 @@ use std::sync::atomic::AtomicU64;
 
 use rayon::slice::ParallelSliceMut as _;
 
-use runs::{Merge, RunFiles, Source, open_run, write_run};
+use runs::{Merge, RunFiles, Sequence, open_run, write_run};
 
 /// Write buffer for one run: large writes keep the spill sequential.
 const WRITE_BUFFER: usize = 1 << 20;
@@ -175,7 +175,7 @@ impl<T: Spill> Sorter<T> {
         runs.compact::<T>(&mut scratch)?;
         let mut sources = runs.paths.iter().map(|p| open_run(p)).collect::<io::Result<Vec<_>>>()?;
         // The values still in memory were pushed last, so they take the last run index.
-        sources.push(Source::Memory(values.into_iter()));
+        sources.push(Sequence::Memory(values.into_iter()));
         Ok(Sorted {
             merge: Merge::new(sources)?,
             failed: false,

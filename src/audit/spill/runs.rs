@@ -132,27 +132,27 @@ pub(super) fn with_path(path: &Path, e: &io::Error) -> io::Error {
 }
 
 /// Opens a run file for the merge.
-pub(super) fn open_run<T>(path: &Path) -> io::Result<Source<T>> {
+pub(super) fn open_run<T>(path: &Path) -> io::Result<Sequence<T>> {
     let file = File::open(path).map_err(|e| with_path(path, &e))?;
-    Ok(Source::File {
+    Ok(Sequence::File {
         path: path.to_path_buf(),
         reader: BufReader::with_capacity(READ_BUFFER, file),
     })
 }
 
 /// One sorted input of the merge.
-pub(super) enum Source<T> {
+pub(super) enum Sequence<T> {
     /// The last values pushed, sorted but never spilled.
     Memory(std::vec::IntoIter<T>),
     /// A run file.
     File { path: PathBuf, reader: BufReader<File> },
 }
 
-impl<T: Spill> Source<T> {
+impl<T: Spill> Sequence<T> {
     fn next(&mut self, frame: &mut Vec<u8>) -> io::Result<Option<T>> {
         match self {
-            Source::Memory(values) => Ok(values.next()),
-            Source::File { path, reader } => read_frame(reader, frame).map_err(|e| with_path(path, &e)),
+            Sequence::Memory(values) => Ok(values.next()),
+            Sequence::File { path, reader } => read_frame(reader, frame).map_err(|e| with_path(path, &e)),
         }
     }
 }
@@ -186,7 +186,7 @@ impl<T: Ord> Eq for Head<T> {}
 
 /// A k-way merge of sorted sources, holding one value per source.
 pub(super) struct Merge<T> {
-    sources: Vec<Source<T>>,
+    sources: Vec<Sequence<T>>,
     heap: BinaryHeap<Head<T>>,
     /// Frame buffer shared by all file sources: only one value is read at a time.
     frame: Vec<u8>,
@@ -194,7 +194,7 @@ pub(super) struct Merge<T> {
 
 impl<T: Spill> Merge<T> {
     /// Reads the first value of every source.
-    pub(super) fn new(mut sources: Vec<Source<T>>) -> io::Result<Self> {
+    pub(super) fn new(mut sources: Vec<Sequence<T>>) -> io::Result<Self> {
         let mut heap = BinaryHeap::with_capacity(sources.len());
         let mut frame = Vec::new();
         for (run, source) in sources.iter_mut().enumerate() {
