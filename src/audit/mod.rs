@@ -23,7 +23,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::exit::{ExitStatus, Unwritable};
-use crate::history::{self, HistoryOptions};
+use crate::history::{self, History, HistoryOptions};
 use crate::input::{self, Input, InputOptions};
 use crate::phone::Engine;
 use crate::report::{self, CsvFile, GateStatus, ReportOptions, Run, Streams, Summary};
@@ -66,9 +66,8 @@ pub(crate) struct AuditConfig {
 
 /// Runs the audit.
 pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
-    let out = &cfg.report.out;
     let input = open_input(cfg)?;
-    refuse_overwriting_inputs(cfg, &input, out)?;
+    refuse_overwriting_inputs(cfg, &input, &cfg.report.out)?;
     let mut engine = Engine::new(rules);
     if let Some(code) = &cfg.default_area_code {
         engine = engine.with_default_area(code).context("--default-area-code")?;
@@ -80,49 +79,8 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
         ),
         None => None,
     };
-    let mut sink = Sink {
-        streams: Streams::create(&cfg.report, &input.headers, input.delimiter, cfg.history.is_some())?,
-        customers: Sorter::<CustomerPart>::new(out, cfg.sort_budget),
-        sightings: Sorter::<SharedNumber>::new(out, cfg.sort_budget),
-        matched: HashSet::new(),
-        summary: Summary::new(input.columns.phones.len()),
-    };
-    let ctx = Ctx {
-        engine,
-        columns: &input.columns,
-        width: input.headers.len(),
-        delimiter: input.delimiter,
-        prune: &cfg.prune,
-        max_field: cfg.max_field,
-        lang: cfg.report.lang,
-        history: history.as_ref(),
-    };
-    let progress = progress_bar(cfg.quiet, input.scan.bytes);
-    cfg.pool
-        .install(|| pipeline::stream(&input, &ctx, cfg.batch, &progress, &mut sink))?;
-    progress.finish_and_clear();
-    let Sink {
-        streams,
-        customers,
-        sightings,
-        matched,
-        mut summary,
-    } = sink;
-    let mut files = streams.into_files();
-    files.push(rollup::roll_up(
-        customers,
-        &cfg.report,
-        cfg.sort_budget,
-        history.as_ref(),
-        &mut summary,
-    )?);
-    if let Some(h) = history.as_mut() {
-        files.extend(calls::write_files(&cfg.report, h, &matched)?);
-        summary.calls = Some(calls::counts(h));
-    }
-    let shared = shared::find(sightings, cfg.report.shared_threshold)?;
-    summary.shared_numbers = shared.len() as u64;
-    files.push(report::write_shared(&cfg.report, &shared)?);
+    let sink = stream(cfg, &input, engine, history.as_ref())?;
+    let (files, summary, shared) = after_stream(cfg, sink, history.as_mut())?;
     let checks: Vec<ThresholdResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
     let failed = checks.iter().any(|c| c.status == GateStatus::Fail);
     let status = if failed && !cfg.exit_zero {
@@ -142,6 +100,66 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
     };
     finish(&run, files, cfg.quiet)?;
     Ok(status)
+}
+
+/// Streams every record through the engine on the worker threads, into the sink.
+fn stream(cfg: &AuditConfig, input: &Input, engine: Engine<'_>, history: Option<&History>) -> anyhow::Result<Sink> {
+    let out = &cfg.report.out;
+    let mut sink = Sink {
+        streams: Streams::create(&cfg.report, &input.headers, input.delimiter, history.is_some())?,
+        customers: Sorter::<CustomerPart>::new(out, cfg.sort_budget),
+        sightings: Sorter::<SharedNumber>::new(out, cfg.sort_budget),
+        matched: HashSet::new(),
+        summary: Summary::new(input.columns.phones.len()),
+    };
+    let ctx = Ctx {
+        engine,
+        columns: &input.columns,
+        width: input.headers.len(),
+        delimiter: input.delimiter,
+        prune: &cfg.prune,
+        max_field: cfg.max_field,
+        lang: cfg.report.lang,
+        history,
+    };
+    let progress = progress_bar(cfg.quiet, input.scan.bytes);
+    cfg.pool
+        .install(|| pipeline::stream(input, &ctx, cfg.batch, &progress, &mut sink))?;
+    progress.finish_and_clear();
+    Ok(sink)
+}
+
+/// After the stream: the customer roll-up, the history's own files and the shared numbers;
+/// returns every CSV output (to commit together), the finished counters and the shared list.
+fn after_stream(
+    cfg: &AuditConfig,
+    sink: Sink,
+    history: Option<&mut History>,
+) -> anyhow::Result<(Vec<CsvFile>, Summary, Vec<report::Shared>)> {
+    let Sink {
+        streams,
+        customers,
+        sightings,
+        matched,
+        mut summary,
+    } = sink;
+    let mut files = streams.into_files();
+    let (opts, budget) = (&cfg.report, cfg.sort_budget);
+    files.push(rollup::roll_up(
+        customers,
+        opts,
+        budget,
+        history.as_deref(),
+        &mut summary,
+    )?);
+    if let Some(h) = history {
+        files.extend(calls::write_files(opts, h, &matched)?);
+        summary.calls = Some(calls::counts(h));
+    }
+    let shared = shared::find(sightings, opts.shared_threshold)?;
+    summary.shared_numbers = shared.len() as u64;
+    files.push(report::write_shared(opts, &shared)?);
+    Ok((files, summary, shared))
 }
 
 /// Opens the input. A file is opened before the output directory is made, so that an
