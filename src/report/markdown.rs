@@ -133,7 +133,7 @@ fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
         (Status::PoweredOff, "powered off or suspended", "关机或停机"),
         (Status::NoAnswer, "no answer", "无人接听"),
         (Status::Empty, "empty or wrong numbers only", "仅有空号或错误号码"),
-        (Status::Unknown, "only technical failures", "仅有技术性失败"),
+        (Status::Unknown, "only unknown outcomes", "仅有未知结果"),
         (Status::NeverCalled, "never called", "从未拨打"),
     ];
     for (status, en, zh) in labels {

@@ -60,7 +60,7 @@ fn errors(text: &str) -> Vec<String> {
 #[test_case("拒接" => Class::Rejected)]
 #[test_case("呼叫转移" => Class::Forwarded)]
 #[test_case("非本人" => Class::WrongParty)]
-#[test_case("打错了" => Class::WrongParty)]
+#[test_case("打错了" => Class::NumberReassigned; "wrong number is a number that changed hands")]
 #[test_case("非本人接听" => Class::WrongParty)]
 #[test_case("沉默号" => Class::Suspended; "number status silent")]
 #[test_case("网络忙" => Class::Technical)]
@@ -218,7 +218,7 @@ fn nothing_usable_is_unknown(format: LogFormat, outcome: &str, notes: &str) {
 #[test_case("[phrases]\n\"空号\" = \"empty\"\n\"停机\" = \"suspend\"\n" => vec![
     "outcomes.toml:3: `停机`: unknown class `suspend`; expected one of reached, answered_unverified, \
      wrong_party, no_answer, busy, rejected, forwarded, powered_off, unreachable, suspended, empty, \
-     technical, unknown, answered, cleared".to_string()]; "unknown class")]
+     technical, unknown, third_party, stale_line, number_reassigned, answered, cleared".to_string()]; "unknown class")]
 #[test_case("[settings]\nmin_talk_seconds = 5\n\n[sip\n404 = \"empty\"\n" => vec![
     "outcomes.toml:4: unclosed table, expected `]`".to_string()]; "syntax error")]
 #[test_case("[phrases]\n\"\" = \"empty\"\n\" \u{3000}\" = \"empty\"\n" => vec![
