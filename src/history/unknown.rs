@@ -65,4 +65,40 @@ mod tests {
         assert_eq!(big.sorted()[0], ("text 0".into(), 2));
         assert_eq!(big.other(), 6);
     }
+
+    /// Through the fold: only outcomes the vocabulary lacks are counted, by their trimmed
+    /// text, whatever the notes say, and the same for any thread count.
+    #[test]
+    fn the_fold_counts_unrecognised_outcome_texts() {
+        use crate::history::{HistoryOptions, load};
+        use crate::phone::Engine;
+        use crate::rules::RuleSet;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.csv");
+        let log = "被叫号码,呼叫时间,呼叫结果,通话时长,备注\n\
+                   13971234567,2026-10-08 10:00:00, Left msg w/ kid ,0,\n\
+                   13971234567,2026-10-08 11:00:00,Left msg w/ kid,0,客户说下周再打\n\
+                   13971234568,2026-10-08 11:00:00,Abandoned,0,\n\
+                   13971234568,2026-10-08 12:00:00,FAILED,0,\n\
+                   13971234568,2026-10-08 13:00:00,Mystery,0,已关机\n\
+                   13971234568,2026-10-08 14:00:00,,0,\n";
+        std::fs::write(&path, log).unwrap();
+        let rules = RuleSet::embedded();
+        let engine = Engine::new(&rules);
+        let opts = HistoryOptions {
+            paths: vec![path],
+            format: None,
+            columns: crate::history::logs::HistoryColumns::default(),
+            tz: jiff::tz::TimeZone::get("Asia/Shanghai").unwrap(),
+            as_of: None,
+        };
+        let h = load(&opts, &engine, &rules.outcomes, rules.policy.clone()).unwrap();
+        assert_eq!(
+            h.unknown_outcomes(),
+            vec![("Left msg w/ kid".to_string(), 2), ("Abandoned".to_string(), 1)]
+        );
+        assert_eq!(h.calls.unknown_outcome, 3);
+        assert_eq!(h.unknown_outcomes_other(), 0);
+    }
 }

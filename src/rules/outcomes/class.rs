@@ -1,7 +1,7 @@
-//! The outcome classes: the fine class of one attempt (call-outcomes.md §5.1), its place in
+//! The outcome classes: the fine class of one attempt (call-outcomes reference §5.1), its place in
 //! the report's four-class headline, and the properties the policy reads off it.
 
-/// Fine outcome classes (call-outcomes.md §5.1).
+/// Fine outcome classes (call-outcomes reference §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Class {
     /// The debtor, or direct family, was spoken to.

@@ -4,7 +4,7 @@
 //! Logs describe the same event in a dozen vocabularies (Q.850, SIP, FreeSWITCH, Asterisk,
 //! Twilio, VICIdial, Chinese cloud platforms, collectors' Chinese notes), and on Chinese
 //! networks the signalling is the least precise of them: carriers announce 关机/停机/空号 as
-//! early media and release with a generic cause (call-outcomes.md §0.1). So the mapping is
+//! early media and release with a generic cause (call-outcomes reference §0.1). So the mapping is
 //! data (`rules/outcomes.toml`, which documents every table and the order they are tried in),
 //! text outranks codes, and an "answer" counts only with enough talk time. Matching a text or
 //! a code to its class is a property of the vocabulary, as a block look-up is of the mobile
@@ -73,10 +73,13 @@ impl OutcomeRules {
         self.outcome_class(e).map_or(Class::Unknown, resolve)
     }
 
-    /// True when the outcome field alone maps to nothing (no phrase, no code): the texts the
+    /// True when the outcome field alone is not in the vocabulary (no phrase, not even a
+    /// blocker, and no code): the texts the
     /// history counts so that the vocabulary can be extended where logs need it.
     pub(crate) fn outcome_is_unrecognised(&self, e: &Evidence<'_>) -> bool {
-        self.outcome_class(e).is_none()
+        let mut room = [0; FOLD_ROOM];
+        let outcome = squeeze(fold_width(e.outcome, &mut room));
+        !self.phrases.occurs_in(&outcome) && self.code(e.format, &outcome).is_none()
     }
 
     /// Talk time, in seconds, below which an answer is not a proven conversation.

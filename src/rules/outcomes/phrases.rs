@@ -58,6 +58,11 @@ impl Phrases {
         Some(self.entries[best.pattern().as_usize()].1)
     }
 
+    /// True when any phrase, a blocker too, occurs in `text`: the text is in the vocabulary.
+    pub(super) fn occurs_in(&self, text: &str) -> bool {
+        self.automaton.is_match(text)
+    }
+
     fn is_blocker(&self, m: &Match) -> bool {
         self.entries[m.pattern().as_usize()].1 == Meaning::Class(Class::Unknown)
     }
