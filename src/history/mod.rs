@@ -3,7 +3,7 @@
 //! action.
 //!
 //! - `logs`: log formats, detection, columns, times;
-//! - `state`: the per-number state (48 bytes, mergeable);
+//! - `state`: the per-number state (56 bytes, mergeable);
 //! - `policy`: the decisions over a state, with the thresholds, slots and calendar that
 //!   `rules` parses (rules/policy.toml, rules/cn/holidays.csv).
 //!
