@@ -188,6 +188,7 @@ pub(crate) fn counts(h: &History) -> CallCounts {
         lines: h.calls.attempts + h.calls.bad_lines,
         attempts: h.calls.attempts,
         unreadable: h.calls.bad_lines,
+        unknown_outcome: h.calls.unknown_outcome,
         window: h.violations_of(ComplianceRule::Window) as u64,
         cap: h.violations_of(ComplianceRule::DailyCap) as u64,
     }

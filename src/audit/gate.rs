@@ -105,6 +105,7 @@ pub(crate) const HISTORY_METRICS: &[&str] = &[
     "compliance.window",
     "compliance.cap",
     "calls.unreadable",
+    "calls.unknown_outcome",
 ];
 
 impl Threshold {

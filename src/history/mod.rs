@@ -3,7 +3,7 @@
 //! action.
 //!
 //! - `logs`: log formats, detection, columns, times;
-//! - `state`: the per-number state (48 bytes, mergeable);
+//! - `state`: the per-number state (56 bytes, mergeable);
 //! - `policy`: the decisions over a state, with the thresholds, slots and calendar that
 //!   `rules` parses (rules/policy.toml, rules/cn/holidays.csv).
 //!
@@ -16,6 +16,7 @@
 pub(crate) mod logs;
 pub(crate) mod policy;
 pub(crate) mod state;
+mod unknown;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -30,6 +31,7 @@ use crate::rules::{Class, Evidence, Four, OutcomeRules, PolicyRules};
 use logs::{Attempt, HistoryColumns, LogFormat, LogReader};
 use policy::{EPOCH, Policy};
 use state::{DAY, Minutes, NumberState};
+use unknown::UnknownTally;
 
 /// Attempts classified per parallel batch.
 const BATCH: usize = 65_536;
@@ -116,7 +118,12 @@ pub(crate) struct Calls {
     /// Attempts whose number matched no contact.
     pub(crate) unmatched: u64,
     /// Attempts per fine class, indexed by `Class as usize`.
-    pub(crate) by_class: [u64; 13],
+    pub(crate) by_class: [u64; Class::ALL.len()],
+    /// Attempts that came out unknown because their outcome text maps to nothing (blank
+    /// outcomes are not counted: there is no text to add to the vocabulary).
+    pub(crate) unknown_outcome: u64,
+    /// Those attempts per outcome text, bounded.
+    pub(crate) unknown_outcomes: UnknownTally,
     /// Log lines that could not be read (counted, not fatal).
     pub(crate) bad_lines: u64,
     /// The first unreadable lines: `log:line: message`.
@@ -228,6 +235,8 @@ struct Folded {
     line: u64,
     slot: Option<u8>,
     outside_window: bool,
+    /// The trimmed outcome text, when the attempt is unknown because that text maps to nothing.
+    unrecognised: Option<Box<str>>,
 }
 
 /// Reads every log and folds it.
@@ -308,6 +317,17 @@ pub(crate) fn load(
 }
 
 impl History {
+    /// Attempts per unrecognised outcome text (trimmed, as written), most first, then by
+    /// text; at most `unknown::MAX_TEXTS` texts, the rest in [`History::unknown_outcomes_other`].
+    pub(crate) fn unknown_outcomes(&self) -> Vec<(String, u64)> {
+        self.calls.unknown_outcomes.sorted()
+    }
+
+    /// Attempts with an unrecognised outcome text beyond the texts listed by name.
+    pub(crate) fn unknown_outcomes_other(&self) -> u64 {
+        self.calls.unknown_outcomes.other()
+    }
+
     /// How many violations of `rule` the history holds.
     pub(crate) fn violations_of(&self, rule: ComplianceRule) -> usize {
         self.violations.iter().filter(|v| v.rule == rule).count()
@@ -339,6 +359,9 @@ fn classify(
     };
     let at = minutes(a.time, tz);
     let class = rules.classify(&evidence);
+    let text = a.outcome.trim();
+    let unrecognised =
+        (class == Class::Unknown && !text.is_empty() && rules.outcome_is_unrecognised(&evidence)).then(|| text.into());
     Folded {
         key,
         class,
@@ -346,6 +369,7 @@ fn classify(
         line: a.line,
         slot: policy.slot_of(at),
         outside_window: policy.outside_window(at),
+        unrecognised,
     }
 }
 
@@ -353,6 +377,10 @@ fn classify(
 fn count(f: &Folded, log: usize, calls: &mut Calls, violations: &mut Vec<Violation>) {
     calls.attempts += 1;
     calls.by_class[f.class as usize] += 1;
+    if let Some(text) = &f.unrecognised {
+        calls.unknown_outcome += 1;
+        calls.unknown_outcomes.add(text);
+    }
     if f.key != 0 && f.class != Class::Technical && f.outside_window {
         violations.push(Violation {
             at: f.at,

@@ -4,8 +4,10 @@
 //! into the same result.
 //!
 //! Times are local minutes since 2000-01-01 00:00 (`u32`, good for 8,000 years); days are
-//! those minutes divided by 1,440. The struct is 48 bytes; with its `u64` key a map entry is
-//! 56 bytes plus the map's control byte (the budget is 64).
+//! those minutes divided by 1,440. The struct is 56 bytes; with its `u64` key a map entry is
+//! 64 bytes plus the map's control byte (the budget is 64). To make room for the
+//! wrong-party, third-party and stale-line evidence, the counts nothing read (no-answer
+//! and technical attempts) were dropped: `Calls` counts attempts per class.
 
 use crate::rules::Class;
 
@@ -24,34 +26,39 @@ pub(crate) struct NumberState {
     pub(crate) reached_last: Minutes,
     /// Newest empty (空号).
     pub(crate) empty_last: Minutes,
-    /// Newest wrong party.
+    /// Newest wrong party (非本人: one sighting is not proof).
     pub(crate) wrong_last: Minutes,
+    /// Newest third party who will pass a message on.
+    pub(crate) third_last: Minutes,
+    /// Newest stale line or number that changed hands; `gone_class` says which.
+    pub(crate) gone_last: Minutes,
     /// Newest suspended (停机).
     pub(crate) suspended_last: Minutes,
     /// Newest powered off or unreachable.
     pub(crate) powered_last: Minutes,
     /// Newest of the no-answer family (no answer, busy, rejected, forwarded, answered unverified).
     pub(crate) noanswer_last: Minutes,
-    /// Day of the first empty, suspended and powered-off sightings (`u16::MAX`: none).
+    /// Day of the first empty, suspended, powered-off and wrong-party sightings (`u16::MAX`:
+    /// none).
     pub(crate) empty_first_day: u16,
+    /// See `empty_first_day`.
+    pub(crate) wrong_first_day: u16,
     /// See `empty_first_day`.
     pub(crate) suspended_first_day: u16,
     /// See `empty_first_day`.
     pub(crate) powered_first_day: u16,
     /// Attempts of any class (saturating).
     pub(crate) attempts: u16,
-    /// Attempts of the no-answer family (saturating).
-    pub(crate) noanswer: u16,
     /// Reached attempts (saturating).
     pub(crate) reached: u8,
     /// Empty sightings (saturating).
     pub(crate) empty: u8,
+    /// Wrong-party sightings (saturating).
+    pub(crate) wrong: u8,
     /// Suspended sightings (saturating).
     pub(crate) suspended: u8,
     /// Powered-off or unreachable sightings (saturating).
     pub(crate) powered: u8,
-    /// Technical or unknown attempts (saturating).
-    pub(crate) technical: u8,
     /// Slots (bit per policy slot) with any attempt.
     pub(crate) slots_tried: u8,
     /// Slots with a reached attempt.
@@ -60,6 +67,8 @@ pub(crate) struct NumberState {
     pub(crate) slots_powered: u8,
     /// The class of the newest attempt (`Class as u8`; on a tie in time, the greater class).
     pub(crate) last_class: u8,
+    /// The class of the newest `gone_last` attempt, as `last_class` keeps it.
+    pub(crate) gone_class: u8,
 }
 
 const NO_DAY: u16 = u16::MAX;
@@ -72,23 +81,26 @@ impl Default for NumberState {
             reached_last: 0,
             empty_last: 0,
             wrong_last: 0,
+            third_last: 0,
+            gone_last: 0,
             suspended_last: 0,
             powered_last: 0,
             noanswer_last: 0,
             empty_first_day: NO_DAY,
+            wrong_first_day: NO_DAY,
             suspended_first_day: NO_DAY,
             powered_first_day: NO_DAY,
             attempts: 0,
-            noanswer: 0,
             reached: 0,
             empty: 0,
+            wrong: 0,
             suspended: 0,
             powered: 0,
-            technical: 0,
             slots_tried: 0,
             slots_reached: 0,
             slots_powered: 0,
             last_class: 0,
+            gone_class: 0,
         }
     }
 }
@@ -103,7 +115,7 @@ impl NumberState {
     pub(crate) fn add(&mut self, class: Class, at: Minutes, slot: Option<u8>) {
         let bit = slot.map_or(0, |s| 1u8 << s);
         self.attempts = self.attempts.saturating_add(1);
-        self.take_last(at, class as u8);
+        (self.last_attempt, self.last_class) = newest((self.last_attempt, self.last_class), (at, class as u8));
         self.slots_tried |= bit;
         let day = day_of(at);
         match class {
@@ -117,7 +129,15 @@ impl NumberState {
                 self.empty_last = self.empty_last.max(at);
                 self.empty_first_day = self.empty_first_day.min(day);
             }
-            Class::WrongParty => self.wrong_last = self.wrong_last.max(at),
+            Class::WrongParty => {
+                self.wrong = self.wrong.saturating_add(1);
+                self.wrong_last = self.wrong_last.max(at);
+                self.wrong_first_day = self.wrong_first_day.min(day);
+            }
+            Class::ThirdParty => self.third_last = self.third_last.max(at),
+            Class::StaleLine | Class::NumberReassigned => {
+                (self.gone_last, self.gone_class) = newest((self.gone_last, self.gone_class), (at, class as u8));
+            }
             Class::Suspended => {
                 self.suspended = self.suspended.saturating_add(1);
                 self.suspended_last = self.suspended_last.max(at);
@@ -130,10 +150,10 @@ impl NumberState {
                 self.slots_powered |= bit;
             }
             Class::NoAnswer | Class::Busy | Class::Rejected | Class::Forwarded | Class::AnsweredUnverified => {
-                self.noanswer = self.noanswer.saturating_add(1);
                 self.noanswer_last = self.noanswer_last.max(at);
             }
-            Class::Technical | Class::Unknown => self.technical = self.technical.saturating_add(1),
+            // Counted in `Calls`; they say nothing about the number (§5.3.1).
+            Class::Technical | Class::Unknown => {}
         }
     }
 
@@ -141,49 +161,60 @@ impl NumberState {
     /// in its shard, so only the property tests merge states.
     #[cfg(test)]
     pub(crate) fn merge(&mut self, o: &NumberState) {
-        self.take_last(o.last_attempt, o.last_class);
+        (self.last_attempt, self.last_class) =
+            newest((self.last_attempt, self.last_class), (o.last_attempt, o.last_class));
+        (self.gone_last, self.gone_class) = newest((self.gone_last, self.gone_class), (o.gone_last, o.gone_class));
         self.reached_last = self.reached_last.max(o.reached_last);
         self.empty_last = self.empty_last.max(o.empty_last);
         self.wrong_last = self.wrong_last.max(o.wrong_last);
+        self.third_last = self.third_last.max(o.third_last);
         self.suspended_last = self.suspended_last.max(o.suspended_last);
         self.powered_last = self.powered_last.max(o.powered_last);
         self.noanswer_last = self.noanswer_last.max(o.noanswer_last);
         self.empty_first_day = self.empty_first_day.min(o.empty_first_day);
+        self.wrong_first_day = self.wrong_first_day.min(o.wrong_first_day);
         self.suspended_first_day = self.suspended_first_day.min(o.suspended_first_day);
         self.powered_first_day = self.powered_first_day.min(o.powered_first_day);
         self.attempts = self.attempts.saturating_add(o.attempts);
-        self.noanswer = self.noanswer.saturating_add(o.noanswer);
         self.reached = self.reached.saturating_add(o.reached);
         self.empty = self.empty.saturating_add(o.empty);
+        self.wrong = self.wrong.saturating_add(o.wrong);
         self.suspended = self.suspended.saturating_add(o.suspended);
         self.powered = self.powered.saturating_add(o.powered);
-        self.technical = self.technical.saturating_add(o.technical);
         self.slots_tried |= o.slots_tried;
         self.slots_reached |= o.slots_reached;
         self.slots_powered |= o.slots_powered;
     }
 
-    /// Keeps the class of the newest attempt; ties in time go to the greater class, so the
-    /// result does not depend on the order of folding.
-    fn take_last(&mut self, at: Minutes, class: u8) {
-        if (at, class) > (self.last_attempt, self.last_class) {
-            self.last_attempt = at;
-            self.last_class = class;
-        }
-    }
-
     /// The class of the newest attempt.
     pub(crate) fn last_class(&self) -> Class {
-        Class::ALL
-            .get(usize::from(self.last_class))
-            .copied()
-            .unwrap_or(Class::Unknown)
+        class_of(self.last_class)
     }
 
-    /// The newest live evidence (the number exists and rang or answered).
-    pub(crate) fn live_last(&self) -> Minutes {
-        self.reached_last.max(self.noanswer_last)
+    /// The class of the newest stale-line or changed-hands attempt (`gone_last`).
+    pub(crate) fn gone_class(&self) -> Class {
+        class_of(self.gone_class)
     }
+
+    /// The newest live evidence (the number exists and rang or answered: a third party, a
+    /// wrong party or a stale line answered too).
+    pub(crate) fn live_last(&self) -> Minutes {
+        self.reached_last
+            .max(self.noanswer_last)
+            .max(self.third_last)
+            .max(self.wrong_last)
+            .max(self.gone_last)
+    }
+}
+
+/// The newer of two (time, class) pairs; ties in time go to the greater class, so the result
+/// does not depend on the order of folding.
+fn newest(a: (Minutes, u8), b: (Minutes, u8)) -> (Minutes, u8) {
+    a.max(b)
+}
+
+fn class_of(class: u8) -> Class {
+    Class::ALL.get(usize::from(class)).copied().unwrap_or(Class::Unknown)
 }
 
 /// The day of a local minute.
@@ -198,11 +229,11 @@ mod tests {
     #[test]
     fn fits_the_memory_budget() {
         assert!(
-            std::mem::size_of::<NumberState>() <= 48,
+            std::mem::size_of::<NumberState>() <= 56,
             "{}",
             std::mem::size_of::<NumberState>()
         );
-        assert!(std::mem::size_of::<(u64, NumberState)>() <= 56);
+        assert!(std::mem::size_of::<(u64, NumberState)>() <= 64);
     }
 
     #[test]

@@ -112,6 +112,17 @@ struct CallsJson {
     bad_lines: u64,
     bad_examples: Vec<String>,
     by_class: BTreeMap<&'static str, u64>,
+    /// Attempts whose outcome text maps to no class.
+    unknown_outcome: u64,
+    /// Those attempts by text, most first (bounded; the rest in `unknown_outcomes_other`).
+    unknown_outcomes: Vec<UnknownJson>,
+    unknown_outcomes_other: u64,
+}
+
+#[derive(Serialize)]
+struct UnknownJson {
+    text: String,
+    attempts: u64,
 }
 
 #[derive(Serialize)]
@@ -271,6 +282,13 @@ fn calls(h: &History) -> CallsJson {
             .iter()
             .map(|c| (c.as_str(), h.calls.by_class[*c as usize]))
             .collect(),
+        unknown_outcome: h.calls.unknown_outcome,
+        unknown_outcomes: h
+            .unknown_outcomes()
+            .into_iter()
+            .map(|(text, attempts)| UnknownJson { text, attempts })
+            .collect(),
+        unknown_outcomes_other: h.unknown_outcomes_other(),
     }
 }
 

@@ -17,6 +17,7 @@ pub(crate) fn render(o: &Run<'_>) -> String {
     header(&mut md, o, lang);
     customer_headline(&mut md, o, lang);
     actions(&mut md, o, lang);
+    unknown_outcomes(&mut md, o, lang);
     headline(&mut md, o, lang);
     issues(&mut md, o, lang);
     columns(&mut md, o, lang);
@@ -238,6 +239,51 @@ fn actions(md: &mut String, o: &Run<'_>, lang: Lang) {
     );
 }
 
+/// The outcome texts no rule knows, most frequent first, so a user can add them to
+/// outcomes.toml: the top 20 (all of them are in summary.json).
+fn unknown_outcomes(md: &mut String, o: &Run<'_>, lang: Lang) {
+    let Some(h) = o.history else { return };
+    let list = h.unknown_outcomes();
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "## {}\n\n{} {}\n",
+        t(lang, "Outcome texts no rule knows", "未识别的呼叫结果"),
+        h.calls.unknown_outcome,
+        t(
+            lang,
+            "attempts have an outcome text that maps to no class; add them to outcomes.toml (--rules DIR):",
+            "次呼叫的结果文本无法归类；可加入 outcomes.toml（--rules DIR）："
+        ),
+    );
+    table_header(
+        md,
+        &[t(lang, "outcome text", "结果文本"), t(lang, "attempts", "次数")],
+        "|---|---:|",
+    );
+    for (text, n) in list.iter().take(20) {
+        let _ = writeln!(md, "| {} | {n} |", table_cell(text));
+    }
+    md.push('\n');
+}
+
+/// Input text made safe for a Markdown table cell: no pipe, line break or backtick can
+/// change the table's structure.
+fn table_cell(text: &str) -> String {
+    let mut cell = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => cell.push_str("\\|"),
+            '`' => cell.push('\''),
+            c if c.is_control() => cell.push(' '),
+            c => cell.push(c),
+        }
+    }
+    cell
+}
+
 fn headline(md: &mut String, o: &Run<'_>, lang: Lang) {
     let s = o.summary;
     let n = s.numbers.verdicts;
@@ -421,6 +467,12 @@ fn checks(md: &mut String, o: &Run<'_>, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_text_cannot_break_a_table() {
+        assert_eq!(table_cell("a|b`c\nd"), "a\\|b'c d");
+        assert_eq!(table_cell("空号"), "空号");
+    }
 
     #[test]
     fn masks_keep_the_ends() {

@@ -114,6 +114,8 @@ pub(crate) struct CallCounts {
     pub(crate) attempts: u64,
     /// Lines that could not be read.
     pub(crate) unreadable: u64,
+    /// Attempts whose outcome text maps to no class.
+    pub(crate) unknown_outcome: u64,
     /// Attempts outside the calling window.
     pub(crate) window: u64,
     /// Number-days over the daily unanswered cap.
@@ -277,6 +279,7 @@ impl Summary {
             "compliance.window" => Some((c.window, c.attempts)),
             "compliance.cap" => Some((c.cap, c.attempts)),
             "calls.unreadable" => Some((c.unreadable, c.lines)),
+            "calls.unknown_outcome" => Some((c.unknown_outcome, c.attempts)),
             _ => None,
         }
     }

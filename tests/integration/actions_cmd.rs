@@ -106,3 +106,27 @@ fn fail_on_takes_history_metrics() {
     assert!(stderr(&out).contains("call-history metric"), "{}", stderr(&out));
     assert!(!wd.path().join("o2").exists());
 }
+
+/// Outcome texts no rule knows are counted by text, listed in report.md (as table cells that
+/// cannot break the table) and in summary.json, and can gate the run.
+#[test]
+fn unknown_outcome_texts_are_listed_and_gated() {
+    let wd = Workdir::new();
+    fixture(&wd);
+    wd.write(
+        "calls.csv",
+        "被叫号码,呼叫时间,呼叫结果,通话时长\n\
+         13900001111,2026-11-02 10:00:00,客户要求|改天,0\n\
+         13900001111,2026-11-03 10:00:00,客户要求|改天,0\n\
+         13971234567,2026-11-03 11:00:00,已接通,80\n",
+    );
+    let out = audit(&wd, &[]);
+    assert_exit(&out, 0);
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("| 客户要求\\|改天 | 2 |"), "{report}");
+    let s: serde_json::Value = serde_json::from_str(&wd.read_string("out/summary.json")).unwrap();
+    assert_eq!(s["calls"]["unknown_outcome"], 2);
+    assert_eq!(s["calls"]["unknown_outcomes"][0]["text"], "客户要求|改天");
+    assert_exit(&audit(&wd, &["--quiet", "--fail-on", "calls.unknown_outcome>50%"]), 1);
+    assert_exit(&audit(&wd, &["--quiet", "--fail-on", "calls.unknown_outcome>70%"]), 0);
+}

@@ -1,5 +1,5 @@
 //! `audit --history`: the seed's tally on the bundled 495-customer fixture, real CDR layouts
-//! classified as call-outcomes.md says, the traps, compliance, determinism.
+//! classified as the call-outcomes reference says, the traps, compliance, determinism.
 
 use std::collections::BTreeMap;
 
@@ -275,4 +275,51 @@ fn history_outputs_are_identical_for_any_thread_count_and_as_of_is_honoured() {
         &wd.run(&["audit", &contacts, "--history", "missing.csv", "--out", "x"]),
         3,
     );
+}
+
+/// Issue 8's cases, as a CRM export writes them: who answered decides, and one wrong party
+/// is verified, never pruned.
+#[test]
+fn wrong_third_party_and_stale_lines_of_issue_8() {
+    let wd = Workdir::new();
+    wd.write(
+        "c.csv",
+        "客户编号,手机,单位电话\nK1,13971234567,027-87654321\nK2,18627001234,\nK3,15972345678,\nK4,13807100001,\n",
+    );
+    wd.write(
+        "calls.csv",
+        "被叫号码,呼叫时间,呼叫结果,通话时长,备注\n\
+         027-87654321,2026-10-08 10:00:00,非本人,35,同事接听，说本人出差了\n\
+         13971234567,2026-10-08 10:05:00,已接通,40,前台说本人已离职\n\
+         18627001234,2026-10-08 10:10:00,已接通,25,客户称号码已过户给他人\n\
+         15972345678,2026-10-08 10:15:00,非本人,12,\n\
+         13807100001,2026-10-08 10:20:00,Invalid number,0,客户说下周再打\n",
+    );
+    assert_exit(
+        &wd.run(&["audit", "c.csv", "--history", "calls.csv", "--out", "out", "--quiet"]),
+        0,
+    );
+    let s = statuses(&wd, "out");
+    assert_eq!(
+        s["027-87654321"],
+        ("reached".into(), "third_party".into(), "keep".into())
+    );
+    assert_eq!(s["13971234567"], ("empty".into(), "stale_line".into(), "verify".into()));
+    assert_eq!(s["18627001234"], ("empty".into(), "wrong_party".into(), "prune".into()));
+    assert_eq!(
+        s["15972345678"],
+        ("empty".into(), "wrong_party_unconfirmed".into(), "verify".into())
+    );
+    assert_eq!(
+        s["13807100001"].1, "empty_unconfirmed",
+        "an unmapped note keeps the code"
+    );
+    let prune = wd.read_string("out/prune.csv");
+    assert!(
+        prune.contains("18627001234") && !prune.contains("15972345678") && !prune.contains("87654321"),
+        "{prune}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&wd.read_string("out/summary.json")).unwrap();
+    assert_eq!(summary["calls"]["by_class"]["number_reassigned"], 1);
+    assert_eq!(summary["calls"]["by_class"]["third_party"], 1);
 }

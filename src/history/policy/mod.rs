@@ -71,21 +71,40 @@ impl Policy {
         let Some(s) = state.filter(|s| s.attempts > 0) else {
             return self.retry(Status::NeverCalled, Fine::NeverCalled, &NumberState::new());
         };
-        if s.wrong_last > 0 && s.wrong_last > s.reached_last {
-            return Decision::fixed(Status::Empty, Fine::WrongParty, Action::Prune);
+        if let Some(d) = self.someone_else(s) {
+            return d;
         }
         if let Some(d) = self.empty_evidence(s) {
             return d;
         }
-        let reached_recent = s.reached_last > 0 && as_of.saturating_sub(s.reached_last) <= self.rules.sticky_days * DAY;
-        let latest_transient = s.suspended_last.max(s.powered_last).max(s.noanswer_last);
-        if reached_recent || (s.reached_last > 0 && s.reached_last >= latest_transient) {
-            let mut d = Decision::fixed(Status::Reached, Fine::Reached, Action::Keep);
+        // A message left with a third party is a reach or a live no-answer, as the policy says.
+        let (third_reach, third_live) = if self.rules.third_party_reached {
+            (s.third_last, 0)
+        } else {
+            (0, s.third_last)
+        };
+        let reach_last = s.reached_last.max(third_reach);
+        let reached_recent = reach_last > 0 && as_of.saturating_sub(reach_last) <= self.rules.sticky_days * DAY;
+        let latest_transient = s
+            .suspended_last
+            .max(s.powered_last)
+            .max(s.noanswer_last)
+            .max(third_live);
+        if reached_recent || (reach_last > 0 && reach_last >= latest_transient) {
+            let fine = if third_reach > s.reached_last {
+                Fine::ThirdParty
+            } else {
+                Fine::Reached
+            };
+            let mut d = Decision::fixed(Status::Reached, fine, Action::Keep);
             d.slot = self.next_slot(s);
             return d;
         }
         if latest_transient == 0 {
             return self.retry(Status::Unknown, Fine::Unknown, s);
+        }
+        if third_live == latest_transient {
+            return self.retry(Status::NoAnswer, Fine::ThirdParty, s);
         }
         if s.noanswer_last == latest_transient {
             return self.retry(Status::NoAnswer, Fine::no_answer(s.last_class()), s);
@@ -94,6 +113,28 @@ impl Policy {
             return self.powered(s);
         }
         self.suspended(s)
+    }
+
+    /// Someone other than the customer answered after the newest reach (in person or through
+    /// a third party): a number that changed hands is pruned at once; a wrong party only when
+    /// seen on enough different days with no reach since the first sighting, like an empty
+    /// (§5.3.3-4); a stale line, or a single wrong party, is verified.
+    fn someone_else(&self, s: &NumberState) -> Option<Decision> {
+        let answered = s.reached_last.max(s.third_last);
+        let gone = s.gone_last > answered;
+        if gone && s.gone_class() == Class::NumberReassigned {
+            return Some(Decision::fixed(Status::Empty, Fine::WrongParty, Action::Prune));
+        }
+        let wrong = s.wrong_last > answered;
+        let different_days = day_of(s.wrong_last) != s.wrong_first_day;
+        let no_reach_since_first = answered < u32::from(s.wrong_first_day) * DAY;
+        if wrong && s.wrong >= self.rules.wrong_party_confirmations && different_days && no_reach_since_first {
+            return Some(Decision::fixed(Status::Empty, Fine::WrongParty, Action::Prune));
+        }
+        if gone && s.gone_last >= s.wrong_last {
+            return Some(Decision::fixed(Status::Empty, Fine::StaleLine, Action::Verify));
+        }
+        wrong.then(|| Decision::fixed(Status::Empty, Fine::WrongPartyUnconfirmed, Action::Verify))
     }
 
     /// Empty or unconfirmed-empty, when the newest empty comes after the newest reach and no

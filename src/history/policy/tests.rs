@@ -238,3 +238,108 @@ fn fine_statuses_keep_their_output_names() {
         assert_eq!(fine, expected, "{class:?}");
     }
 }
+
+#[test]
+fn one_wrong_party_is_verified_and_two_days_prune() {
+    let p = embedded();
+    let as_of = at("2026-10-31", 12, 0);
+    let decide = |s: &NumberState| {
+        let d = p.decide(true, Some(s), as_of);
+        (d.status, d.fine.as_str(), d.action)
+    };
+    let once = state(&[(Class::WrongParty, at("2026-10-05", 10, 0))]);
+    assert_eq!(
+        decide(&once),
+        (Status::Empty, "wrong_party_unconfirmed", Action::Verify)
+    );
+    let same_day = state(&[
+        (Class::WrongParty, at("2026-10-05", 10, 0)),
+        (Class::WrongParty, at("2026-10-05", 16, 0)),
+    ]);
+    assert_eq!(decide(&same_day).2, Action::Verify, "one day is one sighting");
+    let two_days = state(&[
+        (Class::WrongParty, at("2026-10-05", 10, 0)),
+        (Class::WrongParty, at("2026-10-07", 10, 0)),
+    ]);
+    assert_eq!(decide(&two_days), (Status::Empty, "wrong_party", Action::Prune));
+    let reached_between = state(&[
+        (Class::WrongParty, at("2026-10-05", 10, 0)),
+        (Class::Reached, at("2026-10-06", 10, 0)),
+        (Class::WrongParty, at("2026-10-07", 10, 0)),
+    ]);
+    assert_eq!(decide(&reached_between).2, Action::Verify, "a reach in between");
+    let changed_hands = state(&[(Class::NumberReassigned, at("2026-10-05", 10, 0))]);
+    assert_eq!(decide(&changed_hands), (Status::Empty, "wrong_party", Action::Prune));
+    let reached_later = state(&[
+        (Class::NumberReassigned, at("2026-10-05", 10, 0)),
+        (Class::Reached, at("2026-10-08", 10, 0)),
+    ]);
+    assert_eq!(decide(&reached_later).0, Status::Reached, "the customer answered after");
+}
+
+#[test]
+fn the_wrong_party_count_comes_from_the_policy() {
+    let text = EMBEDDED
+        .policy
+        .replace("wrong_party_confirmations = 2", "wrong_party_confirmations = 3");
+    let strict = Policy::new(RuleSet::embedded_with("policy.toml", &text).unwrap().policy);
+    let two_days = state(&[
+        (Class::WrongParty, at("2026-10-05", 10, 0)),
+        (Class::WrongParty, at("2026-10-07", 10, 0)),
+    ]);
+    let as_of = at("2026-10-31", 12, 0);
+    assert_eq!(strict.decide(true, Some(&two_days), as_of).action, Action::Verify);
+}
+
+#[test]
+fn a_stale_line_is_verified_never_reached() {
+    let p = embedded();
+    let as_of = at("2026-10-31", 12, 0);
+    let s = state(&[
+        (Class::Reached, at("2026-10-02", 10, 0)),
+        (Class::StaleLine, at("2026-10-20", 10, 0)),
+    ]);
+    let d = p.decide(true, Some(&s), as_of);
+    assert_eq!(
+        (d.status, d.fine.as_str(), d.action),
+        (Status::Empty, "stale_line", Action::Verify)
+    );
+}
+
+#[test]
+fn a_third_party_counts_as_the_policy_says() {
+    let s = state(&[
+        (Class::WrongParty, at("2026-10-19", 10, 0)),
+        (Class::ThirdParty, at("2026-10-20", 10, 0)),
+        (Class::NoAnswer, at("2026-10-21", 19, 0)),
+    ]);
+    let as_of = at("2026-10-31", 12, 0);
+    let d = embedded().decide(true, Some(&s), as_of);
+    assert_eq!(
+        (d.status, d.fine.as_str(), d.action),
+        (Status::Reached, "third_party", Action::Keep)
+    );
+    let text = EMBEDDED.policy.replace(
+        "third_party_counts_as_reached = true",
+        "third_party_counts_as_reached = false",
+    );
+    let strict = Policy::new(RuleSet::embedded_with("policy.toml", &text).unwrap().policy);
+    let only_third = state(&[(Class::ThirdParty, at("2026-10-20", 10, 0))]);
+    let d = strict.decide(true, Some(&only_third), as_of);
+    assert_eq!(
+        (d.status, d.fine.as_str(), d.action),
+        (Status::NoAnswer, "third_party", Action::Retry)
+    );
+    assert_eq!(strict.decide(true, Some(&s), as_of).fine, Fine::NoAnswer, "newest wins");
+}
+
+#[test]
+fn new_fine_statuses_have_their_names() {
+    for (fine, name) in [
+        (Fine::ThirdParty, "third_party"),
+        (Fine::StaleLine, "stale_line"),
+        (Fine::WrongPartyUnconfirmed, "wrong_party_unconfirmed"),
+    ] {
+        assert_eq!(fine.as_str(), name);
+    }
+}

@@ -47,15 +47,16 @@ impl Action {
 /// whose dialled numbers are all empty is empty even if a relative's number was never called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Status {
-    /// Reached, in person or through direct family.
+    /// Reached, in person or through direct family (or a third party, when the policy
+    /// counts that).
     Reached,
     /// Live but not reached.
     NoAnswer,
     /// Powered off, unreachable or suspended.
     PoweredOff,
-    /// Empty, wrong party, or judged invalid by the engine.
+    /// Empty, wrong party, stale line, or judged invalid by the engine.
     Empty,
-    /// Only technical or unknown evidence.
+    /// Only technical failures or unknown outcomes.
     Unknown,
     /// No attempt in the history.
     NeverCalled,
@@ -89,8 +90,12 @@ impl Status {
 /// evidence (dormant, persistent, unconfirmed), or why there is none (invalid, never called).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Fine {
-    /// Reached recently, or reached after the last failure.
+    /// Reached recently, or reached after the last failure: the customer or direct family
+    /// spoke.
     Reached,
+    /// Reached through a third party (a relative or colleague who will pass a message on);
+    /// status reached or no answer as policy.toml's `third_party_counts_as_reached` says.
+    ThirdParty,
     /// Last answered without a proven conversation.
     AnsweredUnverified,
     /// Last rang unanswered.
@@ -115,11 +120,17 @@ pub(crate) enum Fine {
     Empty,
     /// Empty seen, but not confirmed.
     EmptyUnconfirmed,
-    /// Answered by someone unrelated.
+    /// Not the customer's number any more: a wrong party on enough different days, or a note
+    /// that it changed hands or the person does not know the customer (pruned).
     WrongParty,
+    /// Answered once by someone who is not the customer: verify before pruning.
+    WrongPartyUnconfirmed,
+    /// The customer left the workplace or moved from the home this line rings: verify, never
+    /// reached.
+    StaleLine,
     /// Judged invalid by the engine: never dialable, whatever the history says.
     Invalid,
-    /// Only technical or unknown evidence.
+    /// Only technical failures or unknown outcomes.
     Unknown,
     /// No attempt in the history.
     NeverCalled,
@@ -143,6 +154,9 @@ impl Fine {
             Fine::Empty => "empty",
             Fine::EmptyUnconfirmed => "empty_unconfirmed",
             Fine::WrongParty => "wrong_party",
+            Fine::WrongPartyUnconfirmed => "wrong_party_unconfirmed",
+            Fine::StaleLine => "stale_line",
+            Fine::ThirdParty => "third_party",
             Fine::Invalid => "invalid",
             Fine::Unknown => "unknown",
             Fine::NeverCalled => "never_called",

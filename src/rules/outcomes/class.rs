@@ -1,14 +1,15 @@
-//! The outcome classes: the fine class of one attempt (call-outcomes.md §5.1), its place in
+//! The outcome classes: the fine class of one attempt (call-outcomes reference §5.1), its place in
 //! the report's four-class headline, and the properties the policy reads off it.
 
-/// Fine outcome classes (call-outcomes.md §5.1).
+/// Fine outcome classes (call-outcomes reference §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Class {
     /// The debtor, or direct family, was spoken to.
     Reached,
     /// Answered, but no conversation is proven: short talk time, silence, hung up at once.
     AnsweredUnverified,
-    /// Answered by someone unrelated: the number does not belong to this customer.
+    /// Answered by someone who is not the customer (非本人, a fax line): one sighting is
+    /// verified, not pruned; it takes sightings on different days, as an empty does.
     WrongParty,
     /// It rang; nobody answered.
     NoAnswer,
@@ -30,11 +31,24 @@ pub enum Class {
     Technical,
     /// No usable evidence.
     Unknown,
+    /// Someone who knows the customer (a relative, a colleague) answered and will pass a
+    /// message on (代为转告, 同事接听，说本人出差了): the line belongs to the customer's circle,
+    /// the customer was not on it. Whether that counts as reached is policy
+    /// (`[third_party] counts_as_reached` in policy.toml).
+    ThirdParty,
+    /// The customer has left or moved (已离职, 搬走, "no longer works here"): the line works
+    /// but is a stale workplace or home line. Never reached; verified.
+    StaleLine,
+    /// The person who answered says the number changed hands or does not know the customer
+    /// (已过户, 号码已换人, 不认识, 打错了): a recycled or wrong number (§3.4.9, §5.3.3), pruned
+    /// on one sighting.
+    NumberReassigned,
 }
 
 impl Class {
-    /// Every class, in declaration order.
-    pub const ALL: [Class; 13] = [
+    /// Every class, in declaration order. New classes go last: a state keeps its newest
+    /// class as `Class as u8`, and ties in time go to the greater one.
+    pub const ALL: [Class; 16] = [
         Class::Reached,
         Class::AnsweredUnverified,
         Class::WrongParty,
@@ -48,6 +62,9 @@ impl Class {
         Class::Empty,
         Class::Technical,
         Class::Unknown,
+        Class::ThirdParty,
+        Class::StaleLine,
+        Class::NumberReassigned,
     ];
 
     /// The snake_case name used in rules files and reports.
@@ -66,6 +83,9 @@ impl Class {
             Class::Empty => "empty",
             Class::Technical => "technical",
             Class::Unknown => "unknown",
+            Class::ThirdParty => "third_party",
+            Class::StaleLine => "stale_line",
+            Class::NumberReassigned => "number_reassigned",
         }
     }
 
@@ -77,14 +97,17 @@ impl Class {
     /// The class in the report's four-class headline (§5.1).
     pub fn four(self) -> Four {
         match self {
-            Class::Reached => Four::Reached,
+            // A third party answered: the call connected (it is not an unanswered attempt for
+            // the daily cap); the policy decides whether the number counts as reached.
+            Class::Reached | Class::ThirdParty => Four::Reached,
             Class::PoweredOff | Class::Unreachable | Class::Suspended => Four::PoweredOff,
             Class::AnsweredUnverified | Class::NoAnswer | Class::Busy | Class::Rejected | Class::Forwarded => {
                 Four::NoAnswer
             }
             // A wrong party shows the line works, but it cannot reach this customer: for the
             // portfolio the number is as good as empty, and it is pruned like one (§5.3.3).
-            Class::Empty | Class::WrongParty => Four::Empty,
+            // A stale line and a number that changed hands work too, for someone else.
+            Class::Empty | Class::WrongParty | Class::StaleLine | Class::NumberReassigned => Four::Empty,
             Class::Technical | Class::Unknown => Four::Unknown,
         }
     }
@@ -92,7 +115,7 @@ impl Class {
     /// True for evidence that the number will never reach this customer. Suspended is not:
     /// an unpaid bill can be paid; only persistence escalates it (§5.3.6).
     pub fn is_permanent(self) -> bool {
-        matches!(self, Class::Empty | Class::WrongParty)
+        matches!(self, Class::Empty | Class::WrongParty | Class::NumberReassigned)
     }
 
     /// True when the number exists and rings.
@@ -100,6 +123,7 @@ impl Class {
         matches!(
             self,
             Class::Reached
+                | Class::ThirdParty
                 | Class::AnsweredUnverified
                 | Class::NoAnswer
                 | Class::Busy
@@ -123,9 +147,10 @@ pub enum Four {
     PoweredOff,
     /// Live but not answered by the customer.
     NoAnswer,
-    /// Empty, or a wrong party.
+    /// Empty, a wrong party, a stale line or a number that changed hands.
     Empty,
-    /// Technical or unknown: no evidence either way.
+    /// Technical or unknown: no evidence either way (an unknown outcome is not a technical
+    /// failure: it is evidence nobody has mapped yet).
     Unknown,
 }
 

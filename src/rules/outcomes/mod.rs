@@ -4,7 +4,7 @@
 //! Logs describe the same event in a dozen vocabularies (Q.850, SIP, FreeSWITCH, Asterisk,
 //! Twilio, VICIdial, Chinese cloud platforms, collectors' Chinese notes), and on Chinese
 //! networks the signalling is the least precise of them: carriers announce 关机/停机/空号 as
-//! early media and release with a generic cause (call-outcomes.md §0.1). So the mapping is
+//! early media and release with a generic cause (call-outcomes reference §0.1). So the mapping is
 //! data (`rules/outcomes.toml`, which documents every table and the order they are tried in),
 //! text outranks codes, and an "answer" counts only with enough talk time. Matching a text or
 //! a code to its class is a property of the vocabulary, as a block look-up is of the mobile
@@ -22,6 +22,7 @@ mod parse;
 mod phrases;
 mod vocabulary;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use class::{Class, Four};
@@ -57,11 +58,28 @@ pub struct OutcomeRules {
 
 impl OutcomeRules {
     /// The fine class of one attempt. Steps, each a trap in the tests: the notes' phrases
-    /// outrank everything; then the outcome as a phrase; then the outcome as a code of the
-    /// log format's tables; the talk time settles answers; nothing usable gives unknown.
+    /// outrank everything, but only when they make a class (a note nobody mapped, or one
+    /// that only says the call ended, never erases a recognised outcome); then the outcome
+    /// as a phrase; then the outcome as a code of the log format's tables; the talk time
+    /// settles answers; nothing usable gives unknown.
     pub fn classify(&self, e: &Evidence<'_>) -> Class {
-        self.meaning(e)
-            .map_or(Class::Unknown, |m| m.resolve(e.talk_seconds, self.min_talk_seconds))
+        let resolve = |m: Meaning| m.resolve(e.talk_seconds, self.min_talk_seconds);
+        let mut room = [0; FOLD_ROOM];
+        let notes = squeeze(fold_width(e.notes, &mut room));
+        let from_notes = self.phrases.find(&notes).map(resolve);
+        if let Some(class) = from_notes.filter(|c| *c != Class::Unknown) {
+            return class;
+        }
+        self.outcome_class(e).map_or(Class::Unknown, resolve)
+    }
+
+    /// True when the outcome field alone is not in the vocabulary (no phrase, not even a
+    /// blocker, and no code): the texts the
+    /// history counts so that the vocabulary can be extended where logs need it.
+    pub(crate) fn outcome_is_unrecognised(&self, e: &Evidence<'_>) -> bool {
+        let mut room = [0; FOLD_ROOM];
+        let outcome = squeeze(fold_width(e.outcome, &mut room));
+        !self.phrases.occurs_in(&outcome) && self.code(e.format, &outcome).is_none()
     }
 
     /// Talk time, in seconds, below which an answer is not a proven conversation.
@@ -69,12 +87,10 @@ impl OutcomeRules {
         self.min_talk_seconds
     }
 
-    fn meaning(&self, e: &Evidence<'_>) -> Option<Meaning> {
+    /// The meaning of the outcome field: as a phrase, else as a code.
+    fn outcome_class(&self, e: &Evidence<'_>) -> Option<Meaning> {
         let mut room = [0; FOLD_ROOM];
-        if let Some(m) = self.phrases.find(&fold_width(e.notes, &mut room)) {
-            return Some(m);
-        }
-        let outcome = fold_width(e.outcome, &mut room);
+        let outcome = squeeze(fold_width(e.outcome, &mut room));
         self.phrases.find(&outcome).or_else(|| self.code(e.format, &outcome))
     }
 
@@ -96,9 +112,32 @@ impl OutcomeRules {
     }
 }
 
-/// A rules key as texts are matched: trimmed, widths folded, ASCII lower-cased.
+/// A rules key as texts are matched: trimmed, widths folded, white space runs squeezed to
+/// one space, ASCII lower-cased.
 fn normalise_key(key: &str) -> String {
-    fold_width(key, &mut [0; FOLD_ROOM]).to_ascii_lowercase()
+    squeeze(fold_width(key, &mut [0; FOLD_ROOM])).to_ascii_lowercase()
+}
+
+/// `text` with every run of white space (two spaces, a tab, a line break) as one space, so
+/// `call  rejected` and a note broken over two lines match as typed once. Copies only a text
+/// that has such a run: most texts have none.
+fn squeeze(text: Cow<'_, str>) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let odd = |i: usize| {
+        let b = bytes[i];
+        b.is_ascii_whitespace() && (b != b' ' || bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace))
+    };
+    if !(0..bytes.len()).any(odd) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
 }
 
 /// `code`, ASCII lower-cased into `buf`. None when it is longer than any key can be.

@@ -32,7 +32,10 @@ impl Phrases {
         Phrases { automaton, entries }
     }
 
-    /// The meaning of the longest phrase in `text` (the leftmost among equals). Blockers
+    /// The meaning of the longest phrase in `text` (the leftmost among equals), where a
+    /// statement about whose line it is (a third party, a stale line, a number that changed
+    /// hands) outranks any other phrase: `第三方接听，称不认识` is a number that changed hands,
+    /// whatever `第三方接听`'s length, and `家属接听，说会转告` a message left with family. Blockers
     /// (`unknown` phrases) decide nothing: they only hide the phrases inside them (未接通 is
     /// not 接通), so `未接通，已关机` is still powered off.
     pub(super) fn find(&self, text: &str) -> Option<Meaning> {
@@ -48,11 +51,28 @@ impl Phrases {
         let best = found
             .iter()
             .filter(|m| !self.is_blocker(m) && !inside_blocker(m))
-            .max_by_key(|m| (self.entries[m.pattern().as_usize()].0, Reverse(m.start())))?;
+            .max_by_key(|m| {
+                let (len, meaning) = self.entries[m.pattern().as_usize()];
+                (speaks_of_the_line(meaning), len, Reverse(m.start()))
+            })?;
         Some(self.entries[best.pattern().as_usize()].1)
+    }
+
+    /// True when any phrase, a blocker too, occurs in `text`: the text is in the vocabulary.
+    pub(super) fn occurs_in(&self, text: &str) -> bool {
+        self.automaton.is_match(text)
     }
 
     fn is_blocker(&self, m: &Match) -> bool {
         self.entries[m.pattern().as_usize()].1 == Meaning::Class(Class::Unknown)
     }
+}
+
+/// True for the classes that say who the line belongs to now, which a person on the line
+/// states outright and which outrank the mere fact that someone answered.
+fn speaks_of_the_line(m: Meaning) -> bool {
+    matches!(
+        m,
+        Meaning::Class(Class::ThirdParty | Class::StaleLine | Class::NumberReassigned)
+    )
 }

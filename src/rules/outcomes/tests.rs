@@ -1,4 +1,4 @@
-//! Tests of the outcome mapping: each trap of call-outcomes.md against the embedded file, and
+//! Tests of the outcome mapping: each trap of the call-outcomes reference against the embedded file, and
 //! every kind of bad entry with its line.
 
 use std::sync::OnceLock;
@@ -60,7 +60,7 @@ fn errors(text: &str) -> Vec<String> {
 #[test_case("拒接" => Class::Rejected)]
 #[test_case("呼叫转移" => Class::Forwarded)]
 #[test_case("非本人" => Class::WrongParty)]
-#[test_case("打错了" => Class::WrongParty)]
+#[test_case("打错了" => Class::NumberReassigned; "wrong number is a number that changed hands")]
 #[test_case("非本人接听" => Class::WrongParty)]
 #[test_case("沉默号" => Class::Suspended; "number status silent")]
 #[test_case("网络忙" => Class::Technical)]
@@ -218,7 +218,7 @@ fn nothing_usable_is_unknown(format: LogFormat, outcome: &str, notes: &str) {
 #[test_case("[phrases]\n\"空号\" = \"empty\"\n\"停机\" = \"suspend\"\n" => vec![
     "outcomes.toml:3: `停机`: unknown class `suspend`; expected one of reached, answered_unverified, \
      wrong_party, no_answer, busy, rejected, forwarded, powered_off, unreachable, suspended, empty, \
-     technical, unknown, answered, cleared".to_string()]; "unknown class")]
+     technical, unknown, third_party, stale_line, number_reassigned, answered, cleared".to_string()]; "unknown class")]
 #[test_case("[settings]\nmin_talk_seconds = 5\n\n[sip\n404 = \"empty\"\n" => vec![
     "outcomes.toml:4: unclosed table, expected `]`".to_string()]; "syntax error")]
 #[test_case("[phrases]\n\"\" = \"empty\"\n\" \u{3000}\" = \"empty\"\n" => vec![
@@ -350,4 +350,98 @@ fn class_properties(class: Class) -> (&'static str, bool, bool, bool) {
 fn long_notes_are_classified() {
     let text = format!("{}已关机，ＰＴＰ", "对".repeat(crate::text::FOLD_ROOM));
     assert_eq!(classify(Generic, "", &text, None), Class::PoweredOff);
+}
+
+// Common English CRM and dialer dispositions and Chinese texts (call-outcomes §1.1 Q.850
+// names, §1.2 SIP reason phrases, §2.3 Twilio, §2.4 VICIdial, §2.5 Aliyun/Tencent, §3.2).
+#[test_case(Generic, "Invalid number" => Class::Empty; "aliyun INVALID_NUMBER, twilio 13224")]
+#[test_case(Generic, "Suspended" => Class::Suspended; "aliyun 200011 service suspended")]
+#[test_case(Generic, "Out of service" => Class::Suspended; "service barred")]
+#[test_case(Generic, "Out of service area" => Class::Unreachable; "coverage, not service")]
+#[test_case(Generic, "Unreachable" => Class::Unreachable)]
+#[test_case(Generic, "Rejected" => Class::Rejected; "vonage rejected")]
+#[test_case(Generic, "Call rejected" => Class::Rejected; "q850 21")]
+#[test_case(Generic, "call  rejected" => Class::Rejected; "two spaces")]
+#[test_case(Generic, "CALL REJECTED" => Class::Rejected; "upper case")]
+#[test_case(Generic, "Ｃａｌｌ　ｒｅｊｅｃｔｅｄ" => Class::Rejected; "full width")]
+#[test_case(Generic, "Declined" => Class::Rejected; "sip 603 decline")]
+#[test_case(Generic, "Declined Sale" => Class::Reached; "vicidial DEC name")]
+#[test_case(Generic, "Wrong Party" => Class::WrongParty)]
+#[test_case(Generic, "Promise to pay" => Class::Reached; "ptp")]
+#[test_case(Generic, "Disconnected" => Class::Empty; "vicidial DC name")]
+#[test_case(Generic, "Call disconnected" => Class::Unknown; "a dropped call is not a dead number")]
+#[test_case(Generic, "Hung up" => Class::Rejected; "like 挂断")]
+#[test_case(Generic, "FAILED" => Class::Unknown; "asterisk FAILED is never empty")]
+#[test_case(Asterisk, "FAILED" => Class::Unknown; "asterisk FAILED in its own log")]
+#[test_case(Asterisk, "CONGESTION" => Class::Technical; "dialstatus CONGESTION")]
+#[test_case(Generic, "canceled" => Class::Technical; "twilio canceled")]
+#[test_case(Generic, "failed" => Class::Unknown; "twilio failed needs its error code")]
+#[test_case(Generic, "DC" => Class::Empty; "vicidial DC")]
+#[test_case(Generic, "DNC" => Class::Rejected; "vicidial DNC: a person asked")]
+#[test_case(Generic, "A" => Class::Forwarded; "vicidial A")]
+#[test_case(Generic, "AA" => Class::Forwarded; "vicidial AA")]
+#[test_case(Generic, "N" => Class::NoAnswer; "vicidial N")]
+#[test_case(Generic, "na" => Class::NoAnswer; "vicidial NA lower case")]
+#[test_case(Generic, "B" => Class::Busy; "vicidial B")]
+#[test_case(Asterisk, "no   answer" => Class::NoAnswer; "a code's spaces squeezed")]
+#[test_case(Generic, "查无此号" => Class::Empty)]
+#[test_case(Generic, "已销号" => Class::Empty; "cancelled number")]
+#[test_case(Generic, "未接通" => Class::Unknown; "a blocker alone")]
+fn common_dispositions(format: LogFormat, outcome: &str) -> Class {
+    classify(format, outcome, "", None)
+}
+
+// A note decides only when it makes a class; else the outcome field does.
+#[test_case("未接通", "提示音：您拨打的电话已关机" => Class::PoweredOff; "announcement in the note")]
+#[test_case("Invalid number", "recording: number does not exist" => Class::Empty; "both say empty")]
+#[test_case("Invalid number", "客户说下周再打" => Class::Empty; "an unmapped note keeps the code")]
+#[test_case("USER_BUSY", "未接通" => Class::Busy; "a blocker note keeps the code")]
+#[test_case("USER_BUSY", "正常结束" => Class::Busy; "a note that only says the call ended")]
+#[test_case("Invalid number", "已关机" => Class::PoweredOff; "a mapped note still wins")]
+fn a_note_outranks_the_outcome_only_with_a_class(outcome: &str, notes: &str) -> Class {
+    classify(Generic, outcome, notes, None)
+}
+
+// Who the line belongs to: a person on the line says it, and that outranks longer phrases.
+#[test_case("非本人", "同事接听，说本人出差了" => Class::ThirdParty; "a colleague will pass it on")]
+#[test_case("已接通", "家人说会转告" => Class::ThirdParty; "family will pass it on")]
+#[test_case("配偶接听", "配偶代为转告" => Class::ThirdParty; "spouse passes it on")]
+#[test_case("配偶接听", "" => Class::Reached; "direct family is reached")]
+#[test_case("已接通", "前台说本人已离职" => Class::StaleLine; "left the company")]
+#[test_case("已接通", "家人说他已经搬走了" => Class::StaleLine; "moved")]
+#[test_case("Answered", "Receptionist: no longer works here" => Class::StaleLine; "english left")]
+#[test_case("已接通", "客户称号码已过户给他人" => Class::NumberReassigned; "changed hands")]
+#[test_case("非本人", "第三方接听，称不认识" => Class::NumberReassigned; "does not know the customer")]
+#[test_case("非本人", "号码已换人" => Class::NumberReassigned)]
+#[test_case("Wrong Party", "says the number changed hands" => Class::NumberReassigned; "english")]
+#[test_case("Wrong Party", "Wrong number, doesn't know the customer" => Class::NumberReassigned)]
+#[test_case("非本人", "" => Class::WrongParty; "a bare wrong party")]
+fn whose_line_it_is(outcome: &str, notes: &str) -> Class {
+    classify(Generic, outcome, notes, Some(30))
+}
+
+#[test_case(Class::ThirdParty => ("reached", false, true, true))]
+#[test_case(Class::StaleLine => ("empty", false, false, true))]
+#[test_case(Class::NumberReassigned => ("empty", true, false, true))]
+fn new_class_properties(class: Class) -> (&'static str, bool, bool, bool) {
+    class_properties(class)
+}
+
+#[test]
+fn unrecognised_outcomes_are_told_apart_from_mapped_unknowns() {
+    let e = |outcome| Evidence {
+        format: Generic,
+        outcome,
+        notes: "",
+        talk_seconds: None,
+    };
+    assert!(rules().outcome_is_unrecognised(&e("Left message with kid")));
+    assert!(
+        !rules().outcome_is_unrecognised(&e("FAILED")),
+        "mapped to unknown on purpose"
+    );
+    assert!(
+        !rules().outcome_is_unrecognised(&e("未接通")),
+        "a blocker is in the vocabulary"
+    );
 }

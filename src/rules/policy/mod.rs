@@ -37,6 +37,11 @@ pub struct PolicyRules {
     pub sticky_days: u32,
     /// Empty sightings on different days needed to confirm empty.
     pub empty_confirmations: u8,
+    /// Wrong-party sightings on different days needed to prune a number (one is verified).
+    pub wrong_party_confirmations: u8,
+    /// Whether a message left with a third party (a relative, a colleague) makes the number
+    /// reached (`true`: keep) or live but not reached (`false`: no answer, retry).
+    pub third_party_reached: bool,
     /// Suspended sightings and span (days) that escalate to prune.
     pub suspended_prune: (u8, u16),
     /// Days after the last suspended sighting to retry.
@@ -53,8 +58,8 @@ pub struct PolicyRules {
 const SECTIONS: [(&str, &[&str]); 7] = [
     ("window", &["start", "end"]),
     ("caps", &["daily_unanswered"]),
-    ("reached", &["sticky_days"]),
-    ("empty", &["confirmations"]),
+    ("reached", &["sticky_days", "third_party_counts_as_reached"]),
+    ("empty", &["confirmations", "wrong_party_confirmations"]),
     ("suspended", &["prune_sightings", "prune_days", "retry_after_days"]),
     ("powered_off", &["dormant_slots", "dormant_days"]),
     ("slots", &["name", "days", "start", "end"]),
@@ -80,8 +85,18 @@ fn read(doc: &Doc<'_>, calendar: Calendar) -> Option<PolicyRules> {
     let caps = doc
         .section("caps")
         .map(|s| int(&s, "daily_unanswered", u16::MAX.into()));
-    let reached = doc.section("reached").map(|s| int(&s, "sticky_days", u32::MAX.into()));
-    let empty = doc.section("empty").map(|s| int(&s, "confirmations", u8::MAX.into()));
+    let reached = doc.section("reached").map(|s| {
+        (
+            int(&s, "sticky_days", u32::MAX.into()),
+            doc.bool(&s, "third_party_counts_as_reached"),
+        )
+    });
+    let empty = doc.section("empty").map(|s| {
+        (
+            int(&s, "confirmations", u8::MAX.into()),
+            int(&s, "wrong_party_confirmations", u8::MAX.into()),
+        )
+    });
     let suspended = doc.section("suspended").map(|s| {
         (
             int(&s, "prune_sightings", u8::MAX.into()),
@@ -101,11 +116,15 @@ fn read(doc: &Doc<'_>, calendar: Calendar) -> Option<PolicyRules> {
     check_window(doc, window, &slots)?;
     let (prune_sightings, prune_days, retry_after_days) = suspended?;
     let (dormant_slots, dormant_days) = powered?;
+    let (sticky_days, third_party_reached) = reached?;
+    let (empty_confirmations, wrong_party_confirmations) = empty?;
     Some(PolicyRules {
         window,
         daily_unanswered: caps?? as u16,
-        sticky_days: reached?? as u32,
-        empty_confirmations: (empty?? as u8).max(1),
+        sticky_days: sticky_days? as u32,
+        empty_confirmations: (empty_confirmations? as u8).max(1),
+        wrong_party_confirmations: (wrong_party_confirmations? as u8).max(1),
+        third_party_reached: third_party_reached?,
         suspended_prune: (prune_sightings? as u8, prune_days? as u16),
         suspended_retry_days: retry_after_days? as u16,
         dormant: (dormant_slots? as u32, dormant_days? as u16),

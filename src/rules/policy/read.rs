@@ -180,6 +180,18 @@ impl<'i> Doc<'i> {
         n
     }
 
+    /// `true` or `false`.
+    pub(super) fn bool(&self, s: &Section<'_, 'i>, key: &str) -> Option<bool> {
+        let value = self.value(s, key)?;
+        let b = value.get_ref().as_bool();
+        if b.is_none() {
+            let found = describe(value.get_ref());
+            let message = format!("[{}] `{key}` must be true or false, found {found}", s.name);
+            self.error(Some(value.span().start), message);
+        }
+        b
+    }
+
     /// A string, with the offset of its value.
     pub(super) fn string<'d>(&self, s: &Section<'d, 'i>, key: &str) -> Option<(&'d str, usize)> {
         let value = self.value(s, key)?;

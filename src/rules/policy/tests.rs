@@ -124,3 +124,19 @@ fn slots_are_counted() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].ends_with("give 1 to 8 [[slots]], found 9"), "{found:#?}");
 }
+
+#[test]
+fn the_wrong_and_third_party_keys_are_read_and_checked() {
+    let p = RuleSet::embedded().policy;
+    assert_eq!(p.wrong_party_confirmations, 2);
+    assert!(p.third_party_reached);
+    let entry = "third_party_counts_as_reached = true";
+    let found = errors(
+        &EMBEDDED
+            .policy
+            .replacen(entry, "third_party_counts_as_reached = \"yes\"", 1),
+    );
+    let line = line_of(entry);
+    let message = "[reached] `third_party_counts_as_reached` must be true or false, found \"yes\"";
+    assert!(found.contains(&format!("policy.toml:{line}: {message}")), "{found:#?}");
+}
