@@ -8,6 +8,7 @@
 //! - `config_cmd`: flags checked before any I/O; no output ever replaces an input;
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
+//! - `history_exports`: VICIdial, Twilio and GB18030 CRM exports as those systems write them;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
@@ -24,6 +25,7 @@ mod config_cmd;
 mod explain_cmd;
 mod harness;
 mod history_cmd;
+mod history_exports;
 mod layering;
 mod readme;
 mod rules_cmd;
