@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate the derived rule tables under rules/ from the shared reference material.
+"""Regenerate the derived rule tables under rules/ from the numbering reference material.
 
-Usage: python3 scripts/derive_rules.py [REFERENCE_DIR]   (default: ../shared/reference, relative to
-the repository root). Python 3.11+, standard library only. The output depends only on the inputs,
+Usage: python3 scripts/derive_rules.py REFERENCE_DIR   (a directory holding numbering/ with the
+libphonenumber files, as rules/README.md lists them). Python 3.11+, standard library only. The output depends only on the inputs,
 so running it twice gives byte-identical files.
 
 Writes:
@@ -206,7 +206,9 @@ def write(path: Path, text: str) -> None:
 def main(argv: list[str]) -> None:
     if len(argv) > 2:
         sys.exit(__doc__)
-    ref = Path(argv[1]) if len(argv) == 2 else REPO / ".." / "shared" / "reference"
+    if len(argv) != 2:
+        sys.exit("usage: derive_rules.py REFERENCE_DIR (see rules/README.md for what it holds)")
+    ref = Path(argv[1])
     if not (ref / "numbering").is_dir():
         sys.exit(f"{ref}: no numbering/ directory; pass the reference directory as the argument")
     cities, regions = derive_mobile_regions(ref)
