@@ -8,6 +8,8 @@
 //! - `config_cmd`: flags checked before any I/O; no output ever replaces an input;
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
+//! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
+//!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
@@ -24,6 +26,7 @@ mod config_cmd;
 mod explain_cmd;
 mod harness;
 mod history_cmd;
+mod history_logs;
 mod layering;
 mod readme;
 mod rules_cmd;

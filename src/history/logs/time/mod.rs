@@ -13,14 +13,14 @@ use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
 pub(crate) use format::{Decider, TimeFormat};
 
 /// Checks a `--time-format` before any log is read: it must format a date-time (so its
-/// directives are known) and hold a year, a month or day of year, and an hour, or be an
-/// epoch (`%s`).
+/// directives are known) and hold a year, a month or day of year, and an hour (epochs are
+/// detected without it).
 pub(crate) fn check_time_format(format: &str) -> anyhow::Result<String> {
     let probe = jiff::civil::date(2026, 11, 3).at(19, 5, 0, 0);
     jiff::fmt::strtime::format(format, probe).map_err(|e| anyhow::anyhow!("--time-format `{format}`: {e}"))?;
     let has = |d: &[&str]| d.iter().any(|d| format.contains(d));
     let dated = has(&["%Y", "%y", "%F", "%D"]) && has(&["%m", "%d", "%e", "%b", "%B", "%j", "%F", "%D"]);
-    if !(has(&["%s"]) || dated && has(&["%H", "%I", "%l", "%k", "%T", "%R"])) {
+    if !(dated && has(&["%H", "%I", "%l", "%k", "%T", "%R"])) {
         anyhow::bail!("--time-format `{format}`: give a date and a time of day, e.g. '%d/%m/%Y %H:%M'");
     }
     Ok(format.to_string())
@@ -146,3 +146,6 @@ pub(crate) fn time_zone(name: &str) -> anyhow::Result<TimeZone> {
         .get(name.trim())
         .with_context(|| format!("unknown time zone `{name}`: use an IANA name such as Asia/Shanghai, or +08:00"))
 }
+
+#[cfg(test)]
+mod tests;
