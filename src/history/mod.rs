@@ -274,6 +274,7 @@ pub(crate) fn load(
     };
     for (index, path) in opts.paths.iter().enumerate() {
         let reader = LogReader::open_with(path, &log_opts)?;
+        seen.reserve(reader.lines());
         logs.push(LogRead {
             path: path.display().to_string(),
             format: reader.format(),

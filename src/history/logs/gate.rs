@@ -92,6 +92,12 @@ pub(crate) fn parse_max_unreadable(text: &str) -> anyhow::Result<f64> {
 pub(crate) struct Seen(FxHashSet<u64>);
 
 impl Seen {
+    /// Makes room for `additional` attempts at once (a log's line count), so the set is not
+    /// rehashed as it grows.
+    pub(crate) fn reserve(&mut self, additional: u64) {
+        self.0.reserve(usize::try_from(additional).unwrap_or(0));
+    }
+
     /// True the first time an attempt with this hash is offered.
     pub(crate) fn first(&mut self, hash: u64) -> bool {
         self.0.insert(hash)
@@ -101,16 +107,15 @@ impl Seen {
 /// The hash that identifies an attempt: its number's key, its minute, its outcome text and
 /// its talk seconds (FNV-1a, stable across runs).
 pub(crate) fn attempt_hash(key: u64, minute: u32, outcome: &str, talk: Option<u32>) -> u64 {
+    const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
     let talk = talk.map_or(u64::MAX, u64::from);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    eat(&key.to_le_bytes());
-    eat(&minute.to_le_bytes());
-    eat(&talk.to_le_bytes());
-    eat(outcome.as_bytes());
-    h
+    // The fixed-size parts mixed a word at a time, the outcome text byte by byte (FNV-1a).
+    let mut h = (key ^ 0xcbf2_9ce4_8422_2325).wrapping_mul(MUL).rotate_left(29);
+    h = (h ^ u64::from(minute) ^ (talk << 32) ^ talk)
+        .wrapping_mul(MUL)
+        .rotate_left(29);
+    for b in outcome.as_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h ^ (h >> 31)).wrapping_mul(MUL)
 }

@@ -100,6 +100,7 @@ pub(crate) struct LogReader {
     delimiter: u8,
     time: TimeFormat,
     dial_prefix: Option<String>,
+    lines: u64,
     rec: RawRecord,
     /// Set once the input has ended or failed, so iteration stops for good.
     done: bool,
@@ -161,6 +162,7 @@ impl LogReader {
             delimiter,
             time: decided.time,
             dial_prefix: decided.dial_prefix,
+            lines: text.scan.lines,
             rec: RawRecord::default(),
             done: false,
         })
@@ -178,6 +180,11 @@ impl LogReader {
     /// The log's text encoding.
     pub(crate) fn encoding(&self) -> Encoding {
         self.encoding
+    }
+
+    /// The physical lines of the log (from the encoding scan): an upper bound on its attempts.
+    pub(crate) fn lines(&self) -> u64 {
+        self.lines
     }
 
     /// The outside-line prefix stripped from dialled numbers, if any.

@@ -158,6 +158,10 @@ pub(super) fn ymd(text: &str) -> Option<Date> {
 /// clock: the clock text and whether it is after noon, or `None` for no marker.
 pub(super) fn meridiem(text: &str) -> (&str, Option<bool>) {
     let text = text.trim();
+    // The common case, an ASCII 24-hour clock, returns at once.
+    if text.is_ascii() && !text.ends_with(['m', 'M', '.']) {
+        return (text, None);
+    }
     for (mark, pm) in [("上午", false), ("下午", true), ("晚上", true), ("中午", true)] {
         if let Some(rest) = text.strip_prefix(mark) {
             return (rest.trim(), Some(pm));
@@ -194,17 +198,24 @@ pub(super) fn parse_clock(text: &str) -> Option<Time> {
         Some((hms, fraction)) => (hms, Some(fraction)),
         None => (text, None),
     };
-    let mut parts = hms.split([':', '时', '点', '分']);
-    let hour = number(parts.next()?, 1, 2)?;
-    let minute = number(parts.next()?, 1, 2)?;
-    let second = parts.next().map_or(Some(0), |s| number(s, 2, 2))?;
-    if parts.next().is_some() {
-        return None;
-    }
+    // An ASCII clock can only split on `:`, the cheaper pattern.
+    let (hour, minute, second) = if hms.is_ascii() {
+        clock_parts(hms.split(':'))?
+    } else {
+        clock_parts(hms.split([':', '时', '点', '分']))?
+    };
     let nanos = match fraction {
         // Right-padded to nine digits: `.25` is 250 ms.
         Some(f) => number(f, 1, 9)? * 10_i64.pow(9 - f.len() as u32),
         None => 0,
     };
     Time::new(hour as i8, minute as i8, second as i8, nanos as i32).ok()
+}
+
+/// Hours, minutes and optional seconds of a split clock.
+fn clock_parts<'a>(mut parts: impl Iterator<Item = &'a str>) -> Option<(i64, i64, i64)> {
+    let hour = number(parts.next()?, 1, 2)?;
+    let minute = number(parts.next()?, 1, 2)?;
+    let second = parts.next().map_or(Some(0), |s| number(s, 2, 2))?;
+    parts.next().is_none().then_some((hour, minute, second))
 }
