@@ -137,6 +137,18 @@ pub struct AuditArgs {
     /// Columns of generic history logs, e.g. number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注.
     #[arg(long, value_name = "SPEC")]
     pub history_columns: Option<String>,
+    /// Format of the logs' call times, strftime-style (e.g. '%d/%m/%Y %H:%M'); decided from
+    /// each log's time column when omitted, and needed when its dates could be day- or
+    /// month-first.
+    #[arg(long, value_name = "FORMAT")]
+    pub time_format: Option<String>,
+    /// Share of a log's lines that may be unreadable before the run stops (exit 3).
+    #[arg(long, value_name = "PERCENT", default_value = "1%")]
+    pub max_unreadable: String,
+    /// Outside-line prefix the switch dials before numbers (e.g. 9), stripped from CDR
+    /// numbers; detected when most numbers of a CDR carry it.
+    #[arg(long, value_name = "DIGITS")]
+    pub dial_prefix: Option<String>,
     /// Time zone of local times in the logs, and of time slots and the calling window.
     #[arg(long, value_name = "ZONE", default_value = "Asia/Shanghai")]
     pub timezone: String,

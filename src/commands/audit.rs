@@ -12,7 +12,7 @@ use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig};
 use crate::cli::{AuditArgs, OutputEncodingArg};
 use crate::exit::{ExitStatus, Unreadable};
-use crate::history::logs::{HistoryColumns, LogFormat, time_zone};
+use crate::history::logs::{HistoryColumns, LogFormat, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
 use crate::input::{Encoding, InputOptions};
 use crate::phone::Engine;
@@ -115,11 +115,24 @@ fn history_options(args: &AuditArgs) -> anyhow::Result<Option<HistoryOptions>> {
         columns,
         tz: time_zone(&args.timezone).context("--timezone")?,
         as_of: args.as_of.as_deref().map(parse_as_of).transpose()?,
+        time_format: args.time_format.as_deref().map(check_time_format).transpose()?,
+        dial_prefix: args.dial_prefix.as_deref().map(check_dial_prefix).transpose()?,
+        max_unreadable: parse_max_unreadable(&args.max_unreadable)?,
     };
     for path in &options.paths {
         must_exist(path)?;
     }
     Ok(Some(options))
+}
+
+/// `--dial-prefix`: one to four digits.
+fn check_dial_prefix(prefix: &str) -> anyhow::Result<String> {
+    let p = prefix.trim();
+    if (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(p.to_string())
+    } else {
+        anyhow::bail!("--dial-prefix `{prefix}`: give the outside-line prefix as 1 to 4 digits, e.g. 9")
+    }
 }
 
 /// An input that is missing is unreadable (exit 3), found before anything is written.

@@ -3,6 +3,9 @@
 //! action.
 //!
 //! - `logs`: log formats, detection, columns, times;
+//! - `read`: one log read in parallel batches and folded, duplicates and attempts after
+//!   `--as-of` left out, the gate on unreadable lines applied;
+//! - `unknown`: the bounded count of outcome texts no rule knows;
 //! - `state`: the per-number state (56 bytes, mergeable);
 //! - `policy`: the decisions over a state, with the thresholds, slots and calendar that
 //!   `rules` parses (rules/policy.toml, rules/cn/holidays.csv).
@@ -15,6 +18,7 @@
 
 pub(crate) mod logs;
 pub(crate) mod policy;
+mod read;
 pub(crate) mod state;
 mod unknown;
 
@@ -28,8 +32,9 @@ use rustc_hash::FxHashMap;
 
 use crate::phone::{Detail, Engine, Number};
 use crate::rules::{Class, Evidence, Four, OutcomeRules, PolicyRules};
-use logs::{Attempt, HistoryColumns, LogFormat, LogReader};
+use logs::{Attempt, HistoryColumns, LogFormat, LogOptions, LogReader, Seen};
 use policy::{EPOCH, Policy};
+use read::{Fold, read_log};
 use state::{DAY, Minutes, NumberState};
 use unknown::UnknownTally;
 
@@ -49,8 +54,15 @@ pub(crate) struct HistoryOptions {
     pub(crate) columns: HistoryColumns,
     /// `--timezone`: the zone local log times are in, and the zone of slots and the window.
     pub(crate) tz: TimeZone,
-    /// `--as-of`: "now" for the policy; default the newest attempt.
+    /// `--as-of`: "now" for the policy; default the newest attempt. Later attempts are
+    /// left out.
     pub(crate) as_of: Option<Minutes>,
+    /// `--time-format`: overrides the time format decided per log.
+    pub(crate) time_format: Option<String>,
+    /// `--dial-prefix`: the outside-line prefix to strip from dialled numbers.
+    pub(crate) dial_prefix: Option<String>,
+    /// `--max-unreadable`: the share of a log's lines (0 to 1) that may be unreadable.
+    pub(crate) max_unreadable: f64,
 }
 
 /// How one log was read, for the reports: so a user can see that the right columns were
@@ -65,6 +77,8 @@ pub(crate) struct LogRead {
     pub(crate) encoding: crate::input::Encoding,
     /// For a generic log the column of each role (`number=被叫号码, time=呼叫时间, ...`).
     pub(crate) columns: String,
+    /// The outside-line prefix stripped from its numbers (given or detected).
+    pub(crate) dial_prefix: Option<String>,
 }
 
 /// One compliance violation found in the history.
@@ -128,6 +142,13 @@ pub(crate) struct Calls {
     pub(crate) bad_lines: u64,
     /// The first unreadable lines: `log:line: message`.
     pub(crate) bad_examples: Vec<String>,
+    /// Unreadable lines: `bad_lines` under the name summary.json documents.
+    pub(crate) unreadable: u64,
+    /// Attempts dropped as duplicates of one already read (same number, minute, outcome,
+    /// talk time).
+    pub(crate) duplicates: u64,
+    /// Attempts after `--as-of`, left out.
+    pub(crate) after_as_of: u64,
 }
 
 /// Shards of states and compliance counters. A number's shard is fixed by its key, so each
@@ -253,44 +274,31 @@ pub(crate) fn load(
     let mut calls = Calls::default();
     let mut violations = Vec::new();
     let mut logs = Vec::new();
+    let mut seen = Seen::default();
+    let log_opts = LogOptions {
+        format: opts.format,
+        columns: opts.columns.clone(),
+        tz: opts.tz.clone(),
+        time_format: opts.time_format.clone(),
+        dial_prefix: opts.dial_prefix.clone(),
+    };
     for (index, path) in opts.paths.iter().enumerate() {
-        let mut reader = LogReader::open(path, opts.format, &opts.columns, opts.tz.clone())?;
-        let format = reader.format();
+        let reader = LogReader::open_with(path, &log_opts)?;
+        seen.reserve(reader.lines());
         logs.push(LogRead {
             path: path.display().to_string(),
-            format,
+            format: reader.format(),
             encoding: reader.encoding(),
             columns: reader.describe(),
+            dial_prefix: reader.dial_prefix().map(str::to_string),
         });
-        let display = path.display().to_string();
-        let mut raw = Vec::with_capacity(BATCH);
-        let parser = reader.parser();
-        loop {
-            reader
-                .read_raw(&mut raw, BATCH)
-                .map_err(|e| anyhow::anyhow!("{display}: reading stopped: {e}"))?;
-            if raw.is_empty() {
-                break;
-            }
-            let folded: Vec<Result<Folded, (u64, String)>> = raw
-                .par_iter()
-                .map(|rec| {
-                    let attempt = parser.parse(rec).map_err(|msg| (rec.line, msg))?;
-                    Ok(classify(&attempt, engine, rules, format, &opts.tz, &policy))
-                })
-                .collect();
-            let mut ok = Vec::with_capacity(folded.len());
-            for f in folded {
-                match f {
-                    Ok(f) => {
-                        count(&f, index, &mut calls, &mut violations);
-                        ok.push(f);
-                    }
-                    Err((line, message)) => bad_line(&mut calls, &display, line, &message),
-                }
-            }
-            states.fold(&ok);
-        }
+        let mut fold = Fold {
+            states: &mut states,
+            calls: &mut calls,
+            violations: &mut violations,
+            seen: &mut seen,
+        };
+        read_log(reader, index, path, opts, (engine, rules, &policy), &mut fold)?;
     }
     let compliance_bytes = states.daily_bytes();
     for (key, day, count) in states.take_over_cap(policy.rules.daily_unanswered) {
@@ -303,10 +311,20 @@ pub(crate) fn load(
         });
     }
     violations.sort();
-    let newest = states.iter().map(|(_, s)| s.last_attempt).max().unwrap_or(0);
+    let newest = states.iter().map(|(_, s)| s.last_attempt).max();
+    let as_of = match (opts.as_of, newest) {
+        (Some(as_of), _) => as_of,
+        (None, Some(newest)) => newest,
+        (None, None) => anyhow::bail!(crate::exit::Unreadable(
+            "the call history holds no attempt with a readable number: nothing to date the report by \
+             (give --as-of, or check the logs' number column)"
+                .to_string()
+        )),
+    };
+    calls.unreadable = calls.bad_lines;
     Ok(History {
         states,
-        as_of: opts.as_of.unwrap_or(newest),
+        as_of,
         policy,
         calls,
         violations,

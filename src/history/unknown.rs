@@ -92,6 +92,9 @@ mod tests {
             columns: crate::history::logs::HistoryColumns::default(),
             tz: jiff::tz::TimeZone::get("Asia/Shanghai").unwrap(),
             as_of: None,
+            time_format: None,
+            dial_prefix: None,
+            max_unreadable: 0.01,
         };
         let h = load(&opts, &engine, &rules.outcomes, rules.policy.clone()).unwrap();
         assert_eq!(

@@ -110,6 +110,9 @@ struct CallsJson {
     unmatched: u64,
     orphan_numbers: u64,
     bad_lines: u64,
+    unreadable: u64,
+    duplicates: u64,
+    after_as_of: u64,
     bad_examples: Vec<String>,
     by_class: BTreeMap<&'static str, u64>,
     /// Attempts whose outcome text maps to no class.
@@ -132,6 +135,8 @@ struct LogJson {
     encoding: &'static str,
     #[serde(skip_serializing_if = "String::is_empty")]
     columns: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dial_prefix: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -269,6 +274,7 @@ fn calls(h: &History) -> CallsJson {
                 format: l.format.as_str(),
                 encoding: l.encoding.as_str(),
                 columns: l.columns.clone(),
+                dial_prefix: l.dial_prefix.clone(),
             })
             .collect(),
         as_of: policy::format_minutes(h.as_of),
@@ -277,6 +283,9 @@ fn calls(h: &History) -> CallsJson {
         unmatched: h.calls.unmatched,
         orphan_numbers: h.orphans,
         bad_lines: h.calls.bad_lines,
+        unreadable: h.calls.unreadable,
+        duplicates: h.calls.duplicates,
+        after_as_of: h.calls.after_as_of,
         bad_examples: h.calls.bad_examples.clone(),
         by_class: Class::ALL
             .iter()

@@ -163,6 +163,19 @@ fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
         ),
         h.violations_of(crate::history::ComplianceRule::DailyCap),
     );
+    if h.calls.after_as_of > 0 {
+        let _ = writeln!(
+            md,
+            "{} {} {}.\n",
+            h.calls.after_as_of,
+            t(
+                lang,
+                "attempts after the as-of time were left out; as of",
+                "次呼叫晚于截至时间，未计入；截至"
+            ),
+            policy::format_minutes(h.as_of),
+        );
+    }
     if h.calls.bad_lines > 0 {
         let _ = writeln!(
             md,

@@ -202,7 +202,17 @@ fn notes_outrank_codes_and_empty_needs_two_days() {
          13971234567,2026-13-45 10:00:00,关机,0,\n",
     );
     assert_exit(
-        &wd.run(&["audit", "c.csv", "--history", "calls.csv", "--out", "out", "--quiet"]),
+        &wd.run(&[
+            "audit",
+            "c.csv",
+            "--history",
+            "calls.csv",
+            "--max-unreadable",
+            "20%",
+            "--out",
+            "out",
+            "--quiet",
+        ]),
         0,
     );
     let s = statuses(&wd, "out");

@@ -9,6 +9,8 @@
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
 //! - `history_exports`: VICIdial, Twilio and GB18030 CRM exports as those systems write them;
+//! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
+//!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
@@ -26,6 +28,7 @@ mod explain_cmd;
 mod harness;
 mod history_cmd;
 mod history_exports;
+mod history_logs;
 mod layering;
 mod readme;
 mod rules_cmd;

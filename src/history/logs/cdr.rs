@@ -20,6 +20,7 @@ pub(super) fn asterisk_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
     Ok(RawAttempt {
         number,
         time: f.get(9),
+        clock: None,
         outcome: f.get(14),
         talk: Some(f.get(13)),
         notes: "",
@@ -37,6 +38,7 @@ pub(super) fn freeswitch_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
     Ok(RawAttempt {
         number: f.get(2),
         time: f.get(4),
+        clock: None,
         outcome: f.get(9),
         talk: Some(f.get(8)),
         notes: "",
@@ -48,7 +50,7 @@ pub(super) fn freeswitch_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
 /// (an internal extension, kept so the audit can report it).
 pub(super) fn asterisk_number<'a>(dst: &'a str, lastdata: &'a str) -> Option<&'a str> {
     let dst = dst.trim();
-    if is_dial_number(dst) && dst.trim_start_matches('+').len() >= 7 {
+    if is_dial_number(dst) && digit_count(dst) >= 7 {
         return Some(dst);
     }
     lastdata_number(lastdata).or_else(|| is_dial_number(dst).then_some(dst))
@@ -72,8 +74,52 @@ pub(crate) fn lastdata_number(lastdata: &str) -> Option<&str> {
     })
 }
 
-/// True for at least three digits, with an optional leading `+`.
+/// True for at least three digits, with an optional leading `+` and the separators a
+/// dial plan may leave in `dst` (`139-7123-4573`, `139 7123 4573`).
 fn is_dial_number(s: &str) -> bool {
     let digits = s.strip_prefix('+').unwrap_or(s);
-    digits.len() >= 3 && digits.bytes().all(|b| b.is_ascii_digit())
+    digit_count(digits) >= 3
+        && digits.starts_with(|c: char| c.is_ascii_digit() || c == '(')
+        && digits.bytes().all(|b| b.is_ascii_digit() || SEPARATORS.contains(&b))
+}
+
+/// Separators dropped from a CDR's dialled number.
+const SEPARATORS: &[u8] = b"- .()";
+
+fn digit_count(s: &str) -> usize {
+    s.bytes().filter(u8::is_ascii_digit).count()
+}
+
+/// A CDR's dialled number as the number engine should see it: separators dropped and the
+/// outside-line `prefix` (`9` in `913971234573`) stripped when what follows it is a whole
+/// Chinese number, so a landline `02787654321` keeps its `0` even with prefix `0`.
+pub(super) fn clean_dialled(number: &str, prefix: Option<&str>) -> String {
+    if !is_dial_number(number) {
+        return number.to_string();
+    }
+    let mut digits: String = number
+        .chars()
+        .filter(|c| !SEPARATORS.contains(&(*c as u8)) || !c.is_ascii())
+        .collect();
+    if let Some(p) = prefix
+        && carries_prefix(&digits, p)
+    {
+        digits.replace_range(..p.len(), "");
+    }
+    digits
+}
+
+/// True when `digits` is `prefix` followed by a mobile (`1[3-9]` and 9 digits) or a
+/// landline with its trunk `0` (10 to 12 digits in all).
+pub(super) fn carries_prefix(digits: &str, prefix: &str) -> bool {
+    let Some(rest) = digits.strip_prefix(prefix) else {
+        return false;
+    };
+    let b = rest.as_bytes();
+    if prefix.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
+    let landline = (10..=12).contains(&b.len()) && b[0] == b'0' && b[1] != b'0';
+    mobile || landline
 }

@@ -1,6 +1,7 @@
 //! Generic logs: CRM and dialler exports with a header row. Each role (number, time,
 //! outcome, talk time, notes) is found by Chinese or English header names, or named with
-//! `--history-columns`.
+//! `--history-columns`. A log that splits the start over a date column and a clock column
+//! (`呼叫日期` + `呼叫时间`, `Call Date` + `Call Time`) has them read together.
 
 use anyhow::{Context as _, bail};
 
@@ -9,7 +10,8 @@ use crate::input::columns;
 use crate::input::dialect::Fields;
 
 /// Column choices for generic CSV logs
-/// (`--history-columns number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注`).
+/// (`--history-columns number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注`, or
+/// `date=呼叫日期,clock=呼叫时间` for a start split over two columns).
 ///
 /// Each value is a header, as written or normalised, or a 1-based column number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,26 +26,33 @@ pub(crate) struct HistoryColumns {
     pub(crate) talk: Option<String>,
     /// The notes column.
     pub(crate) notes: Option<String>,
+    /// The call date column, when the start is split over a date and a clock column.
+    pub(crate) date: Option<String>,
+    /// The call clock-time column that goes with `date`.
+    pub(crate) clock: Option<String>,
 }
 
 impl HistoryColumns {
     /// Parses `role=column` pairs separated by commas; roles are `number`, `time`,
-    /// `outcome`, `talk` and `notes`, each given at most once.
+    /// `outcome`, `talk`, `notes`, `date` and `clock`, each given at most once; `time`
+    /// cannot go with `date` or `clock`.
     pub(crate) fn parse(spec: &str) -> anyhow::Result<HistoryColumns> {
         let mut cols = HistoryColumns::default();
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((role, name)) = item.split_once('=') else {
-                bail!("`{item}` is not ROLE=COLUMN (roles: number, time, outcome, talk, notes)");
+                bail!("`{item}` is not ROLE=COLUMN (roles: {ROLE_NAMES})");
             };
             let (role, name) = (role.trim(), name.trim());
             if name.is_empty() {
                 bail!("`{item}` names no column");
             }
-            let role = Role::parse(role)
-                .with_context(|| format!("unknown role `{role}` (roles: number, time, outcome, talk, notes)"))?;
+            let role = Role::parse(role).with_context(|| format!("unknown role `{role}` (roles: {ROLE_NAMES})"))?;
             if cols.slot(role).replace(name.to_string()).is_some() {
                 bail!("role `{}` is given twice", role.name());
             }
+        }
+        if cols.time.is_some() && (cols.date.is_some() || cols.clock.is_some()) {
+            bail!("give the start as time=COLUMN, or as date=COLUMN,clock=COLUMN, not both");
         }
         Ok(cols)
     }
@@ -55,6 +64,8 @@ impl HistoryColumns {
             Role::Outcome => &mut self.outcome,
             Role::Talk => &mut self.talk,
             Role::Notes => &mut self.notes,
+            Role::Date => &mut self.date,
+            Role::Clock => &mut self.clock,
         }
     }
 
@@ -65,11 +76,13 @@ impl HistoryColumns {
             Role::Outcome => self.outcome.as_deref(),
             Role::Talk => self.talk.as_deref(),
             Role::Notes => self.notes.as_deref(),
+            Role::Date => self.date.as_deref(),
+            Role::Clock => self.clock.as_deref(),
         }
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        ROLES.iter().all(|&r| self.get(r).is_none())
+        ALL_ROLES.iter().all(|&r| self.get(r).is_none())
     }
 }
 
@@ -81,9 +94,23 @@ enum Role {
     Outcome,
     Talk,
     Notes,
+    Date,
+    Clock,
 }
 
+/// The roles detected for every generic log; `Date` and `Clock` are looked for only as the
+/// partner of the time column.
 const ROLES: [Role; 5] = [Role::Number, Role::Time, Role::Outcome, Role::Talk, Role::Notes];
+const ALL_ROLES: [Role; 7] = [
+    Role::Number,
+    Role::Time,
+    Role::Outcome,
+    Role::Talk,
+    Role::Notes,
+    Role::Date,
+    Role::Clock,
+];
+const ROLE_NAMES: &str = "number, time, outcome, talk, notes, date, clock";
 
 impl Role {
     fn name(self) -> &'static str {
@@ -93,11 +120,13 @@ impl Role {
             Role::Outcome => "outcome",
             Role::Talk => "talk",
             Role::Notes => "notes",
+            Role::Date => "date",
+            Role::Clock => "clock",
         }
     }
 
     fn parse(name: &str) -> Option<Role> {
-        ROLES.into_iter().find(|r| r.name().eq_ignore_ascii_case(name))
+        ALL_ROLES.into_iter().find(|r| r.name().eq_ignore_ascii_case(name))
     }
 
     /// Header names for the role, normalised ([`columns::normalise`]), most specific first.
@@ -125,6 +154,14 @@ impl Role {
                 "备注", "催记", "说明", "催收记录",
                 "notes", "note", "remarks", "remark", "comments", "comment", "memo",
             ],
+            Role::Date => &[
+                "呼叫日期", "拨打日期", "外呼日期", "通话日期", "日期",
+                "calldate", "date", "startdate", "dialdate",
+            ],
+            Role::Clock => &[
+                "呼叫时间", "拨打时间", "外呼时间", "开始时间", "时间",
+                "calltime", "time", "starttime", "clock",
+            ],
         }
     }
 
@@ -135,7 +172,7 @@ impl Role {
     fn avoid(self) -> &'static [&'static str] {
         match self {
             Role::Number => &["主叫", "坐席", "工号", "分机", "外显", "身份证", "证件", "合同", "借据", "订单"],
-            Role::Time => &["结束", "接通", "应答", "挂断", "振铃", "时长"],
+            Role::Time | Role::Date | Role::Clock => &["结束", "接通", "应答", "挂断", "振铃", "时长"],
             Role::Outcome => &["还款", "逾期", "案件", "账户", "贷款"],
             Role::Talk => &["振铃", "响铃", "等待", "排队"],
             Role::Notes => &[],
@@ -152,6 +189,11 @@ pub(super) struct GenericColumns {
     outcome: Option<usize>,
     talk: Option<usize>,
     notes: Option<usize>,
+    /// A date column and a clock column that may hold the start between them; whether they
+    /// do is settled from their values (`split`).
+    pair: Option<(usize, usize)>,
+    /// True when the start is read from `pair`.
+    split: bool,
 }
 
 impl GenericColumns {
@@ -171,15 +213,80 @@ impl GenericColumns {
                 found[i] = detect_role(&headers, role, &found);
             }
         }
+        if chosen.date.is_some() || chosen.clock.is_some() {
+            return Self::chosen_pair(headers, chosen, found);
+        }
         let required = |role: Role| found[role as usize].ok_or_else(|| missing(role, &headers));
+        let (number, time) = (required(Role::Number)?, required(Role::Time)?);
+        let pair = if chosen.time.is_some() {
+            None
+        } else {
+            partner(&headers, time, &found)
+        };
         Ok(GenericColumns {
-            number: required(Role::Number)?,
-            time: required(Role::Time)?,
+            number,
+            time,
             outcome: found[Role::Outcome as usize],
             talk: found[Role::Talk as usize],
             notes: found[Role::Notes as usize],
+            pair,
+            split: false,
             headers,
         })
+    }
+
+    /// The columns when `--history-columns` names `date` and `clock` (a missing one of the
+    /// two is detected): the start is read from both.
+    fn chosen_pair(
+        headers: Vec<String>,
+        chosen: &HistoryColumns,
+        mut found: [Option<usize>; 5],
+    ) -> anyhow::Result<GenericColumns> {
+        // The detected time column is one of the pair, not a role of its own.
+        found[Role::Time as usize] = None;
+        let mut pick = |role: Role, name: Option<&str>| -> anyhow::Result<usize> {
+            let i = match name {
+                Some(name) => {
+                    columns::find(&headers, name).with_context(|| format!("--history-columns {}", role.name()))?
+                }
+                None => detect_role(&headers, role, &found).ok_or_else(|| missing(role, &headers))?,
+            };
+            found[Role::Time as usize] = Some(i);
+            Ok(i)
+        };
+        let date = pick(Role::Date, chosen.date.as_deref())?;
+        let clock = pick(Role::Clock, chosen.clock.as_deref())?;
+        let number = found[Role::Number as usize].ok_or_else(|| missing(Role::Number, &headers))?;
+        Ok(GenericColumns {
+            number,
+            time: date,
+            outcome: found[Role::Outcome as usize],
+            talk: found[Role::Talk as usize],
+            notes: found[Role::Notes as usize],
+            pair: Some((date, clock)),
+            split: true,
+            headers,
+        })
+    }
+
+    /// The date and clock values of a possible date + clock pair not yet settled, whose
+    /// values decide [`GenericColumns::settle_split`].
+    pub(super) fn pair_values<'a>(&self, f: &'a Fields) -> Option<(&'a str, &'a str)> {
+        self.pair.filter(|_| !self.split).map(|(d, c)| (f.get(d), f.get(c)))
+    }
+
+    /// Reads the start from the date + clock pair (`true`, when the clock column holds
+    /// clock times alone) or from the time column.
+    pub(super) fn settle_split(&mut self, split: bool) {
+        self.split = self.pair.is_some() && (self.split || split);
+    }
+
+    /// The header of the column the start (or its date part) is read from.
+    pub(super) fn time_header(&self) -> String {
+        match self.pair.filter(|_| self.split) {
+            Some((d, c)) => format!("{} + {}", self.headers[d], self.headers[c]),
+            None => self.headers[self.time].clone(),
+        }
     }
 
     /// The attempt fields of one record; its field count must match the header's, since a
@@ -189,9 +296,14 @@ impl GenericColumns {
             return Err(format!("{} fields; the header has {}", f.len(), self.headers.len()));
         }
         let get = |i: Option<usize>| i.map_or("", |i| f.get(i));
+        let (time, clock) = match self.pair.filter(|_| self.split) {
+            Some((d, c)) => (f.get(d), Some(f.get(c))),
+            None => (f.get(self.time), None),
+        };
         Ok(RawAttempt {
             number: f.get(self.number),
-            time: f.get(self.time),
+            time,
+            clock,
             outcome: get(self.outcome),
             talk: self.talk.map(|i| f.get(i)),
             notes: get(self.notes),
@@ -200,9 +312,15 @@ impl GenericColumns {
 
     /// `number=被叫号码, time=呼叫时间, ...` for the roles found.
     pub(super) fn describe(&self) -> String {
+        let (time, date, clock) = match self.pair.filter(|_| self.split) {
+            Some((d, c)) => (None, Some(d), Some(c)),
+            None => (Some(self.time), None, None),
+        };
         let roles = [
             (Role::Number, Some(self.number)),
-            (Role::Time, Some(self.time)),
+            (Role::Time, time),
+            (Role::Date, date),
+            (Role::Clock, clock),
             (Role::Outcome, self.outcome),
             (Role::Talk, self.talk),
             (Role::Notes, self.notes),
@@ -224,16 +342,43 @@ fn detect_role(headers: &[String], role: Role, taken: &[Option<usize>]) -> Optio
     let exact = || {
         role.names()
             .iter()
-            .find_map(|want| (0..norm.len()).filter(free).find(|&i| norm[i] == *want))
+            .find_map(|want| (0..norm.len()).filter(&free).find(|&i| norm[i] == *want))
     };
+    exact().or_else(|| loose_match(&norm, role, free))
+}
+
+/// The first free header containing one of `role`'s Chinese names and none of its `avoid`
+/// words.
+fn loose_match(norm: &[String], role: Role, free: impl Fn(&usize) -> bool) -> Option<usize> {
     let loose = || {
         role.names().iter().filter(|w| !w.is_ascii()).find_map(|want| {
             (0..norm.len())
-                .filter(free)
+                .filter(&free)
                 .find(|&i| norm[i].contains(want) && !role.avoid().iter().any(|a| norm[i].contains(a)))
         })
     };
-    exact().or_else(loose)
+    loose()
+}
+
+/// A partner for the time column at `time`: when its header names a date, a free clock
+/// column; when it names a clock time, a free date column.
+fn partner(headers: &[String], time: usize, taken: &[Option<usize>]) -> Option<(usize, usize)> {
+    let norm = columns::normalise(&headers[time]);
+    let names = |role: Role| {
+        role.names().iter().any(|n| norm == *n)
+            || (!norm.is_ascii() && norm.contains(if role == Role::Date { "日期" } else { "时间" }))
+    };
+    if names(Role::Date) {
+        detect_role(headers, Role::Clock, taken)
+            .filter(|&c| c != time)
+            .map(|c| (time, c))
+    } else if names(Role::Clock) {
+        detect_role(headers, Role::Date, taken)
+            .filter(|&d| d != time)
+            .map(|d| (d, time))
+    } else {
+        None
+    }
 }
 
 fn missing(role: Role, headers: &[String]) -> anyhow::Error {

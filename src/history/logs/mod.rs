@@ -20,12 +20,15 @@
 //!   `--history-columns`.
 //!
 //! CDR times are local wall-clock times of the switch; they are read in the time zone the
-//! caller gives (`UTC` for an Asterisk with `usegmtime=yes`). A line that cannot be read is
-//! handed back as an error item with its line number and reading goes on, so the caller can
-//! count and list the bad lines.
+//! caller gives (`UTC` for an Asterisk with `usegmtime=yes`). The time format is decided once
+//! per log from its time column (`decide`), unless `--time-format` gives it; a line that
+//! cannot be read in it is handed back as an error item with its line number and reading
+//! goes on, so the caller can count, list and gate on the bad lines.
 
 mod cdr;
+mod decide;
 mod format;
+mod gate;
 mod generic;
 mod time;
 
@@ -45,8 +48,11 @@ use generic::GenericColumns;
 #[cfg(test)]
 use cdr::lastdata_number;
 pub(crate) use format::detect;
+pub(crate) use gate::{LogTally, Seen, attempt_hash, parse_max_unreadable};
 pub(crate) use generic::HistoryColumns;
-pub(crate) use time::{parse_talk, parse_time, time_zone};
+#[cfg(test)]
+pub(crate) use time::parse_time;
+pub(crate) use time::{TimeFormat, check_time_format, parse_talk, time_zone};
 
 /// The layout of an attempt log: one enum with the outcome tables that depend on it.
 pub(crate) use crate::rules::LogFormat;
@@ -68,6 +74,21 @@ pub(crate) struct Attempt {
     pub(crate) notes: String,
 }
 
+/// How to read the logs: the flags that apply to every one of them.
+#[derive(Debug, Clone)]
+pub(crate) struct LogOptions {
+    /// `--history-format`: overrides detection.
+    pub(crate) format: Option<LogFormat>,
+    /// `--history-columns`: overrides column detection of generic logs.
+    pub(crate) columns: HistoryColumns,
+    /// `--timezone`: the zone local times are in.
+    pub(crate) tz: TimeZone,
+    /// `--time-format`: overrides the time format decided from each log's time column.
+    pub(crate) time_format: Option<String>,
+    /// `--dial-prefix`: the outside-line prefix to strip; detected in CDRs when omitted.
+    pub(crate) dial_prefix: Option<String>,
+}
+
 /// An opened log: detected (or forced) format, resolved columns, time zone. Iterating it
 /// yields one item per non-blank record: the attempt, or `(line, message)` for a record that
 /// cannot be read.
@@ -77,6 +98,9 @@ pub(crate) struct LogReader {
     tz: TimeZone,
     records: RecordReader<Box<dyn BufRead + Send>>,
     delimiter: u8,
+    time: TimeFormat,
+    dial_prefix: Option<String>,
+    lines: u64,
     rec: RawRecord,
     /// Set once the input has ended or failed, so iteration stops for good.
     done: bool,
@@ -95,22 +119,40 @@ impl LogReader {
     /// undecodable file is [`Unreadable`]), detects the format unless `format` forces one,
     /// and for generic logs resolves the columns (an error listing the headers when the
     /// number or time column cannot be found). `columns` only applies to generic logs.
+    #[cfg(test)]
     pub(crate) fn open(
         path: &Path,
         format: Option<LogFormat>,
         columns: &HistoryColumns,
         tz: TimeZone,
     ) -> anyhow::Result<LogReader> {
+        let opts = LogOptions {
+            format,
+            columns: columns.clone(),
+            tz,
+            time_format: None,
+            dial_prefix: None,
+        };
+        LogReader::open_with(path, &opts)
+    }
+
+    /// Opens `path` as [`LogReader::open`] does, then decides its time format from the time
+    /// column (an [`Unreadable`] error when none can be decided) and, for a CDR, the
+    /// outside-line prefix its numbers carry.
+    pub(crate) fn open_with(path: &Path, opts: &LogOptions) -> anyhow::Result<LogReader> {
+        let (format, columns, tz) = (opts.format, &opts.columns, opts.tz.clone());
         let text = TextFile::open(path, None)?;
         let display = text.display.clone();
         let first = text
             .first_record()?
             .ok_or_else(|| anyhow::Error::new(Unreadable(format!("{display}: the log is empty"))))?;
         let format = format.unwrap_or_else(|| detect(&dialect::split_fields(&first.text, b',')));
-        let (layout, delimiter) = layout_of(format, &first.text, columns)
+        let (mut layout, delimiter) = layout_of(format, &first.text, columns)
             .with_context(|| format!("reading attempt log {display} as {format}"))?;
         // A generic log's first record is its header; a CDR's is its first call.
         let header = (format == LogFormat::Generic).then_some(first.line);
+        let decided = decide::decide(text.records(delimiter, header)?, &mut layout, delimiter, opts)
+            .map_err(|why| anyhow::Error::new(Unreadable(format!("{display}: {why}"))))?;
         let records = text.records(delimiter, header)?;
         Ok(LogReader {
             encoding: text.scan.encoding,
@@ -118,6 +160,9 @@ impl LogReader {
             tz,
             records,
             delimiter,
+            time: decided.time,
+            dial_prefix: decided.dial_prefix,
+            lines: text.scan.lines,
             rec: RawRecord::default(),
             done: false,
         })
@@ -135,6 +180,30 @@ impl LogReader {
     /// The log's text encoding.
     pub(crate) fn encoding(&self) -> Encoding {
         self.encoding
+    }
+
+    /// The physical lines of the log (from the encoding scan): an upper bound on its attempts.
+    pub(crate) fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// The outside-line prefix stripped from dialled numbers, if any.
+    pub(crate) fn dial_prefix(&self) -> Option<&str> {
+        self.dial_prefix.as_deref()
+    }
+
+    /// What a line must hold to be read: the time format and, for a generic log, the columns
+    /// (for the message that refuses a log with too many unreadable lines).
+    pub(crate) fn expected(&self) -> String {
+        let time = match &self.layout {
+            Layout::Generic(cols) => format!("{} in {}", self.time, cols.time_header()),
+            Layout::Asterisk => format!("{} in start (10th field)", self.time),
+            Layout::FreeSwitch => format!("{} in start_stamp (5th field)", self.time),
+        };
+        match &self.layout {
+            Layout::Generic(cols) => format!("{} lines with {time}; columns {}", self.format(), cols.describe()),
+            _ => format!("{} lines with {time}", self.format()),
+        }
     }
 
     /// Which column holds each role, for a generic log (`number=被叫号码, time=呼叫时间,
@@ -172,6 +241,8 @@ impl LogReader {
             layout: self.layout.clone(),
             delimiter: self.delimiter,
             tz: self.tz.clone(),
+            time: self.time.clone(),
+            dial_prefix: self.dial_prefix.clone(),
         }
     }
 
@@ -187,6 +258,8 @@ pub(crate) struct LogParser {
     layout: Layout,
     delimiter: u8,
     tz: TimeZone,
+    time: TimeFormat,
+    dial_prefix: Option<String>,
 }
 
 impl LogParser {
@@ -196,12 +269,12 @@ impl LogParser {
             return Err("a quoted field never closes".to_string());
         }
         let fields = Fields::split(&rec.text, self.delimiter);
-        let raw = match &self.layout {
-            Layout::Asterisk => asterisk_fields(&fields)?,
-            Layout::FreeSwitch => freeswitch_fields(&fields)?,
-            Layout::Generic(cols) => cols.fields(&fields)?,
-        };
-        raw.into_attempt(rec.line, &self.tz)
+        let raw = self.layout.fields(&fields)?;
+        let mut attempt = raw.into_attempt(rec.line, &self.time, &self.tz)?;
+        if !matches!(self.layout, Layout::Generic(_)) || self.dial_prefix.is_some() {
+            attempt.number = cdr::clean_dialled(&attempt.number, self.dial_prefix.as_deref());
+        }
+        Ok(attempt)
     }
 }
 
@@ -226,6 +299,17 @@ impl Iterator for LogReader {
     }
 }
 
+impl Layout {
+    /// The attempt fields of one split record.
+    fn fields<'a>(&self, fields: &'a Fields) -> Result<RawAttempt<'a>, String> {
+        match self {
+            Layout::Asterisk => asterisk_fields(fields),
+            Layout::FreeSwitch => freeswitch_fields(fields),
+            Layout::Generic(cols) => cols.fields(fields),
+        }
+    }
+}
+
 /// The layout for `format`, and the delimiter to split records with.
 fn layout_of(format: LogFormat, first: &[u8], columns: &HistoryColumns) -> anyhow::Result<(Layout, u8)> {
     if format != LogFormat::Generic && !columns.is_empty() {
@@ -246,7 +330,9 @@ fn layout_of(format: LogFormat, first: &[u8], columns: &HistoryColumns) -> anyho
 /// The fields of one attempt, borrowed from the split record.
 struct RawAttempt<'a> {
     number: &'a str,
+    /// The start, or its date when `clock` holds the time of day.
     time: &'a str,
+    clock: Option<&'a str>,
     outcome: &'a str,
     talk: Option<&'a str>,
     notes: &'a str,
@@ -255,13 +341,12 @@ struct RawAttempt<'a> {
 impl RawAttempt<'_> {
     /// Checks and converts the fields: a number is required, the time must parse, and a
     /// talk time, when present, must parse.
-    fn into_attempt(self, line: u64, tz: &TimeZone) -> Result<Attempt, String> {
+    fn into_attempt(self, line: u64, format: &TimeFormat, tz: &TimeZone) -> Result<Attempt, String> {
         let number = self.number.trim();
         if number.is_empty() {
             return Err("the number is empty".to_string());
         }
-        let time_text = self.time.trim();
-        let time = parse_time(time_text, tz).ok_or_else(|| format!("cannot read the time `{time_text}`"))?;
+        let time = self.read_time(format, tz)?;
         let talk_seconds = match self.talk.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => Some(parse_talk(t).ok_or_else(|| format!("cannot read the talk time `{t}`"))?),
             None => None,
@@ -275,6 +360,31 @@ impl RawAttempt<'_> {
             notes: self.notes.trim().to_string(),
         })
     }
+
+    /// The start in `format`: a date and a clock field are joined with a space on the
+    /// stack first, so that reading a time never allocates.
+    fn read_time(&self, format: &TimeFormat, tz: &TimeZone) -> Result<jiff::Timestamp, String> {
+        let mut buf = [0u8; 96];
+        let text = match self.clock {
+            None => self.time.trim(),
+            Some(clock) => join(&mut buf, self.time.trim(), clock.trim()).unwrap_or(""),
+        };
+        format
+            .read(text, tz)
+            .ok_or_else(|| format!("cannot read the time `{text}`"))
+    }
+}
+
+/// `date clock` in `buf`; `None` when it does not fit.
+fn join<'b>(buf: &'b mut [u8; 96], date: &str, clock: &str) -> Option<&'b str> {
+    let n = date.len() + 1 + clock.len();
+    if n > buf.len() {
+        return None;
+    }
+    buf[..date.len()].copy_from_slice(date.as_bytes());
+    buf[date.len()] = b' ';
+    buf[date.len() + 1..n].copy_from_slice(clock.as_bytes());
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 #[cfg(test)]

@@ -361,12 +361,12 @@ fn columns_missing(headers: &[&str], spec: &str) -> String {
 
 #[test_case("number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注" => Ok(HistoryColumns {
     number: Some("被叫号码".into()), time: Some("呼叫时间".into()), outcome: Some("结果".into()),
-    talk: Some("时长".into()), notes: Some("备注".into()) }) ; "all roles")]
+    talk: Some("时长".into()), notes: Some("备注".into()), ..HistoryColumns::default() }) ; "all roles")]
 #[test_case(" Number = 3 , " => Ok(HistoryColumns { number: Some("3".into()), ..HistoryColumns::default() })
     ; "spaces and case")]
 #[test_case("" => Ok(HistoryColumns::default()) ; "empty")]
-#[test_case("phone=a" => Err("unknown role `phone` (roles: number, time, outcome, talk, notes)".into()) ; "bad role")]
-#[test_case("number" => Err("`number` is not ROLE=COLUMN (roles: number, time, outcome, talk, notes)".into())
+#[test_case("phone=a" => Err("unknown role `phone` (roles: number, time, outcome, talk, notes, date, clock)".into()) ; "bad role")]
+#[test_case("number" => Err("`number` is not ROLE=COLUMN (roles: number, time, outcome, talk, notes, date, clock)".into())
     ; "no equals")]
 #[test_case("number=" => Err("`number=` names no column".into()) ; "no column")]
 #[test_case("number=a,number=b" => Err("role `number` is given twice".into()) ; "twice")]

@@ -391,6 +391,14 @@ fn common_dispositions(format: LogFormat, outcome: &str) -> Class {
     classify(format, outcome, "", None)
 }
 
+#[test_case("Connected", Some(95) => Class::Reached; "connected with a conversation")]
+#[test_case("Connected", Some(3) => Class::AnsweredUnverified; "connected but hung up at once")]
+#[test_case("Not connected", Some(0) => Class::Unknown; "not connected")]
+#[test_case("Disconnected", None => Class::Empty; "the longer phrase wins")]
+fn connected_needs_talk_time(outcome: &str, talk: Option<u32>) -> Class {
+    classify(Generic, outcome, "", talk)
+}
+
 // A note decides only when it makes a class; else the outcome field does.
 #[test_case("未接通", "提示音：您拨打的电话已关机" => Class::PoweredOff; "announcement in the note")]
 #[test_case("Invalid number", "recording: number does not exist" => Class::Empty; "both say empty")]

@@ -1,61 +1,51 @@
-//! Times and durations as logs write them: CDR, ISO and Chinese date-times, epoch seconds
-//! and milliseconds, talk times in seconds, clock form or with units (`1分35秒`), and the
-//! time zone local times are read in.
+//! Times and durations as logs write them: the date-time shapes (`civil`), the one format
+//! decided per log (`format`), talk times in seconds, clock form or with units (`1分35秒`),
+//! and the time zone local times are read in.
+
+mod civil;
+mod format;
 
 use std::sync::OnceLock;
 
 use anyhow::Context as _;
-use jiff::Timestamp;
-use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
 
-/// Parses an attempt time. Accepted: `2026-10-08 09:15:00`, `2026/10/8 9:15`,
-/// `2026-10-08T09:15:00`, `2026年10月8日 09:15`, optional fractional seconds, an optional
-/// `Z`, `+08:00`, `+0800` or `+08` offset, and Unix epoch seconds (10 digits) or
-/// milliseconds (13 digits). A time without an offset is local to `tz`; in a DST gap or
-/// overlap the earlier reading is taken (jiff's `compatible`).
-pub(crate) fn parse_time(text: &str, tz: &TimeZone) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Some(ts) = parse_epoch(text) {
-        return Some(ts);
+pub(crate) use format::{Decider, TimeFormat};
+
+/// Checks a `--time-format` before any log is read: it must format a date-time (so its
+/// directives are known) and hold a year, a month or day of year, and an hour (epochs are
+/// detected without it).
+pub(crate) fn check_time_format(format: &str) -> anyhow::Result<String> {
+    let probe = jiff::civil::date(2026, 11, 3).at(19, 5, 0, 0);
+    jiff::fmt::strtime::format(format, probe).map_err(|e| anyhow::anyhow!("--time-format `{format}`: {e}"))?;
+    let has = |d: &[&str]| d.iter().any(|d| format.contains(d));
+    let dated = has(&["%Y", "%y", "%F", "%D"]) && has(&["%m", "%d", "%e", "%b", "%B", "%j", "%F", "%D"]);
+    if !(dated && has(&["%H", "%I", "%l", "%k", "%T", "%R"])) {
+        anyhow::bail!("--time-format `{format}`: give a date and a time of day, e.g. '%d/%m/%Y %H:%M'");
     }
-    let (civil, offset) = split_offset(text)?;
-    let dt = parse_civil(civil)?;
-    match offset {
-        Some(offset) => offset.to_timestamp(dt).ok(),
-        None => tz.to_ambiguous_timestamp(dt).compatible().ok(),
-    }
+    Ok(format.to_string())
 }
 
-/// Unix epoch seconds (10 digits) or milliseconds (13 digits, as Java-based CRMs export).
-fn parse_epoch(text: &str) -> Option<Timestamp> {
-    if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n: i64 = text.parse().ok()?;
-    match text.len() {
-        10 => Timestamp::from_second(n).ok(),
-        13 => Timestamp::from_millisecond(n).ok(),
-        _ => None,
-    }
+/// True for a clock time alone (`19:05`, `07:05 PM`, `下午7:05`, `19时05分`): the values of
+/// a clock column that goes with a date column.
+pub(crate) fn is_clock_only(text: &str) -> bool {
+    let (clock, _) = civil::meridiem(text);
+    civil::parse_clock(clock.trim()).is_some()
 }
 
-/// Splits a trailing `Z` or numeric offset from a date-time; `None` when the offset is
-/// malformed. An offset sign is only looked for after the first `:`, since dates hold `-`.
-fn split_offset(text: &str) -> Option<(&str, Option<Offset>)> {
-    if let Some(rest) = text.strip_suffix(['Z', 'z']) {
-        return Some((rest, Some(Offset::UTC)));
-    }
-    let Some(colon) = text.find(':') else {
-        return Some((text, None));
-    };
-    match text[colon..].find(['+', '-']) {
-        None => Some((text, None)),
-        Some(i) => {
-            let at = colon + i;
-            Some((text[..at].trim_end(), Some(parse_offset(&text[at..])?)))
-        }
-    }
+/// Reads a time in the shapes a CDR or ISO export writes: Unix seconds or milliseconds, or a
+/// year-first date-time with a 24-hour clock. Logs decide their [`TimeFormat`] once instead;
+/// this is the year-first reader the unit tests pin.
+#[cfg(test)]
+pub(crate) fn parse_time(text: &str, tz: &TimeZone) -> Option<jiff::Timestamp> {
+    use civil::Hours;
+    [
+        TimeFormat::UnixSeconds,
+        TimeFormat::UnixMillis,
+        TimeFormat::YearFirst(Hours::H24),
+    ]
+    .iter()
+    .find_map(|f| f.read(text, tz))
 }
 
 /// Parses `+08:00`, `+0800` or `+08` (and `-` forms).
@@ -73,48 +63,6 @@ fn parse_offset(text: &str) -> Option<Offset> {
     };
     let seconds = number(h, 2, 2)? * 3600 + number(m, 2, 2)? * 60;
     Offset::from_seconds(sign * i32::try_from(seconds).ok()?).ok()
-}
-
-/// Parses a civil date-time: date and clock separated by spaces, `T` or `日`.
-fn parse_civil(text: &str) -> Option<DateTime> {
-    let is_sep = |c: char| c == ' ' || c == 'T' || c == 't' || c == '日';
-    let at = text.find(is_sep)?;
-    let (date, clock) = text.split_at(at);
-    let clock = parse_clock(clock.trim_start_matches(is_sep).trim())?;
-    Some(parse_date(date)?.to_datetime(clock))
-}
-
-/// `2026-10-08`, `2026/10/8`, `2026.10.8` or `2026年10月8`.
-fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text.split(['-', '/', '.', '年', '月']);
-    let year = number(parts.next()?, 4, 4)?;
-    let month = number(parts.next()?, 1, 2)?;
-    let day = number(parts.next()?, 1, 2)?;
-    if parts.next().is_some() {
-        return None;
-    }
-    Date::new(year as i16, month as i8, day as i8).ok()
-}
-
-/// `9:15`, `09:15:00` or `09:15:00.250`.
-fn parse_clock(text: &str) -> Option<Time> {
-    let (hms, fraction) = match text.split_once('.') {
-        Some((hms, fraction)) => (hms, Some(fraction)),
-        None => (text, None),
-    };
-    let mut parts = hms.split(':');
-    let hour = number(parts.next()?, 1, 2)?;
-    let minute = number(parts.next()?, 1, 2)?;
-    let second = parts.next().map_or(Some(0), |s| number(s, 2, 2))?;
-    if parts.next().is_some() {
-        return None;
-    }
-    let nanos = match fraction {
-        // Right-padded to nine digits: `.25` is 250 ms.
-        Some(f) => number(f, 1, 9)? * 10_i64.pow(9 - f.len() as u32),
-        None => 0,
-    };
-    Time::new(hour as i8, minute as i8, second as i8, nanos as i32).ok()
 }
 
 /// An unsigned decimal of `min` to `max` ASCII digits (no sign, unlike `str::parse`).
@@ -198,3 +146,6 @@ pub(crate) fn time_zone(name: &str) -> anyhow::Result<TimeZone> {
         .get(name.trim())
         .with_context(|| format!("unknown time zone `{name}`: use an IANA name such as Asia/Shanghai, or +08:00"))
 }
+
+#[cfg(test)]
+mod tests;

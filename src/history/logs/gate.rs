@@ -1,0 +1,121 @@
+//! The gate on unreadable lines, and the set that drops duplicate attempts.
+//!
+//! A log more than `--max-unreadable` of whose lines cannot be read is refused (exit 3)
+//! with its first bad lines and what the reader expected, rather than folded as if its
+//! unread lines had no calls; a log with no readable line at all is always refused.
+//!
+//! Duplicates: the same attempt (number, minute, outcome text, talk seconds) logged twice, in
+//! one log or across logs, counts once. The set holds one 64-bit hash per attempt kept:
+//! 8 bytes of payload, about 10 with the hash table's control bytes and load factor, so
+//! 30M attempts cost some 300 MB at the table's peak (2^25 buckets of 9 bytes).
+
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashSet;
+
+use crate::exit::Unreadable;
+
+/// Bad lines shown in the message that refuses a log.
+const SHOWN: usize = 5;
+
+/// One log's readable and unreadable lines.
+#[derive(Debug, Default)]
+pub(crate) struct LogTally {
+    /// Lines read into attempts.
+    pub(crate) read: u64,
+    /// Lines that could not be read.
+    pub(crate) bad: u64,
+    /// The first bad lines: line number and reason.
+    examples: Vec<(u64, String)>,
+}
+
+impl LogTally {
+    /// Counts a bad line.
+    pub(crate) fn bad(&mut self, line: u64, message: &str) {
+        self.bad += 1;
+        if self.examples.len() < SHOWN {
+            self.examples.push((line, message.to_string()));
+        }
+    }
+
+    /// Refuses the log when it has no readable line, or more than `max` (a fraction) of
+    /// its lines are unreadable. `expected` says what a line must hold.
+    pub(crate) fn check(&self, display: &str, expected: &str, max: f64) -> anyhow::Result<()> {
+        let lines = self.read + self.bad;
+        let why = if self.read == 0 {
+            format!("none of its {lines} lines can be read")
+        } else if self.bad as f64 > max * lines as f64 {
+            format!(
+                "{} of its {lines} lines ({:.1}%) cannot be read, more than --max-unreadable {}%",
+                self.bad,
+                100.0 * self.bad as f64 / lines as f64,
+                percent(max)
+            )
+        } else {
+            return Ok(());
+        };
+        let mut msg = format!("attempt log {display}: {why}\nexpected: {expected}\n");
+        for (line, reason) in &self.examples {
+            let _ = writeln!(msg, "  line {line}: {reason}");
+        }
+        msg.push_str(
+            "give the time format with --time-format, the columns with --history-columns, or allow more \
+             unreadable lines with --max-unreadable",
+        );
+        Err(anyhow::Error::new(Unreadable(msg)))
+    }
+}
+
+/// `max` as a percentage, without trailing zeros (`1`, `0.5`).
+fn percent(max: f64) -> String {
+    let p = format!("{:.3}", max * 100.0);
+    p.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Parses `--max-unreadable`: a percentage, `5%` or `5` (0 to 100), as a fraction.
+pub(crate) fn parse_max_unreadable(text: &str) -> anyhow::Result<f64> {
+    let t = text.trim();
+    let value: f64 = t
+        .strip_suffix('%')
+        .unwrap_or(t)
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--max-unreadable `{text}`: give a percentage such as 1% or 0.5%"))?;
+    if !(0.0..=100.0).contains(&value) {
+        anyhow::bail!("--max-unreadable `{text}`: give a percentage from 0% to 100%");
+    }
+    Ok(value / 100.0)
+}
+
+/// The attempts seen so far, by hash.
+#[derive(Debug, Default)]
+pub(crate) struct Seen(FxHashSet<u64>);
+
+impl Seen {
+    /// Makes room for `additional` attempts at once (a log's line count), so the set is not
+    /// rehashed as it grows.
+    pub(crate) fn reserve(&mut self, additional: u64) {
+        self.0.reserve(usize::try_from(additional).unwrap_or(0));
+    }
+
+    /// True the first time an attempt with this hash is offered.
+    pub(crate) fn first(&mut self, hash: u64) -> bool {
+        self.0.insert(hash)
+    }
+}
+
+/// The hash that identifies an attempt: its number's key, its minute, its outcome text and
+/// its talk seconds (FNV-1a, stable across runs).
+pub(crate) fn attempt_hash(key: u64, minute: u32, outcome: &str, talk: Option<u32>) -> u64 {
+    const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+    let talk = talk.map_or(u64::MAX, u64::from);
+    // The fixed-size parts mixed a word at a time, the outcome text byte by byte (FNV-1a).
+    let mut h = (key ^ 0xcbf2_9ce4_8422_2325).wrapping_mul(MUL).rotate_left(29);
+    h = (h ^ u64::from(minute) ^ (talk << 32) ^ talk)
+        .wrapping_mul(MUL)
+        .rotate_left(29);
+    for b in outcome.as_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h ^ (h >> 31)).wrapping_mul(MUL)
+}
