@@ -5,10 +5,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+mod history;
+
 use super::atomic::AtomicFile;
 use super::{Output, Run};
-use crate::history::policy::{self, Action, Status};
 use crate::phone::Lang;
+use history::{actions, customer_headline, unknown_outcomes};
 
 /// Renders the report.
 pub(crate) fn render(o: &Run<'_>) -> String {
@@ -99,202 +101,6 @@ fn header(md: &mut String, o: &Run<'_>, lang: Lang) {
             ),
         );
     }
-}
-
-/// With a call history, the report leads with the customers: how many were reached, powered
-/// off, never answered, or had only empty numbers, as a collection team tallies it.
-fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
-    let Some(h) = o.history else { return };
-    let c = &o.summary.customers;
-    let _ = writeln!(
-        md,
-        "## {}\n\n{} {} ({} {}, {} {}).\n",
-        t(lang, "Customers by call outcome", "客户联系结果"),
-        h.calls.attempts,
-        t(lang, "attempts", "次呼叫"),
-        t(lang, "as of", "截至"),
-        policy::format_minutes(h.as_of),
-        h.calls.matched,
-        t(lang, "matched a contact", "条与联系人匹配"),
-    );
-    table_header(
-        md,
-        &[
-            t(lang, "status", "结果"),
-            t(lang, "customers", "客户"),
-            t(lang, "share", "占比"),
-        ],
-        "|---|---:|---:|",
-    );
-    let labels: [(Status, &str, &str); 6] = [
-        (
-            Status::Reached,
-            "reached (in person or direct family)",
-            "已联系上（本人或直系亲属）",
-        ),
-        (Status::PoweredOff, "powered off or suspended", "关机或停机"),
-        (Status::NoAnswer, "no answer", "无人接听"),
-        (Status::Unknown, "only unknown outcomes", "仅有未知结果"),
-        (
-            Status::NeverCalled,
-            "a valid number not yet dialled",
-            "有效号码尚未拨打",
-        ),
-        (Status::Empty, "empty or wrong numbers only", "仅有空号或错误号码"),
-    ];
-    for (status, en, zh) in labels {
-        let n = c.statuses[status as usize];
-        if n > 0 || status != Status::Unknown {
-            let _ = writeln!(md, "| {} | {n} | {} |", t(lang, en, zh), share(n, c.total));
-        }
-    }
-    let _ = writeln!(
-        md,
-        "\n{}: {} ({}). {}: {}, {}: {}. prune.csv, orphans.csv, compliance.csv.\n",
-        t(lang, "Lost contact (失联)", "失联客户"),
-        c.lost_contact,
-        share(c.lost_contact, c.total),
-        t(lang, "Calls outside the allowed window", "非允许时段呼叫"),
-        h.violations_of(crate::history::ComplianceRule::Window),
-        t(
-            lang,
-            "numbers over the daily unanswered cap",
-            "超过每日未接通上限的号码"
-        ),
-        h.violations_of(crate::history::ComplianceRule::DailyCap),
-    );
-    if h.calls.after_as_of > 0 {
-        let _ = writeln!(
-            md,
-            "{} {} {}.\n",
-            h.calls.after_as_of,
-            t(
-                lang,
-                "attempts after the as-of time were left out; as of",
-                "次呼叫晚于截至时间，未计入；截至"
-            ),
-            policy::format_minutes(h.as_of),
-        );
-    }
-    if h.calls.bad_lines > 0 {
-        let _ = writeln!(
-            md,
-            "{} {}:\n",
-            h.calls.bad_lines,
-            t(
-                lang,
-                "log lines could not be read and were skipped; the first",
-                "行通话记录无法读取，已跳过；前几行"
-            )
-        );
-        for example in &h.calls.bad_examples {
-            let _ = writeln!(md, "- `{example}`");
-        }
-        md.push('\n');
-    }
-}
-
-/// With a call history: how many numbers to prune, retry (by slot), retry later, verify and
-/// keep before the next campaign, and how many valid numbers were never dialled.
-fn actions(md: &mut String, o: &Run<'_>, lang: Lang) {
-    let Some(h) = o.history else { return };
-    let s = o.summary;
-    let _ = writeln!(
-        md,
-        "## {}\n",
-        t(lang, "Next actions, by number", "下一步操作（按号码）")
-    );
-    table_header(
-        md,
-        &[t(lang, "action", "操作"), t(lang, "numbers", "号码")],
-        "|---|---:|",
-    );
-    let row = |md: &mut String, label: &str, n: u64| {
-        let _ = writeln!(md, "| {label} | {n} |");
-    };
-    row(
-        md,
-        t(lang, "prune (remove before dialling)", "删除（拨打前清除）"),
-        s.actions[Action::Prune as usize],
-    );
-    for (slot, n) in s.retry_slots.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let name = h.policy.rules.slots.get(slot).map_or("?", |sl| sl.name.as_str());
-        row(md, &format!("{} `{name}`", t(lang, "retry in", "换时段重拨：")), *n);
-    }
-    let no_slot = s.actions[Action::Retry as usize] - s.retry_slots.iter().sum::<u64>();
-    if no_slot > 0 {
-        row(
-            md,
-            t(lang, "retry (no slot left in the window)", "重拨（无可用时段）"),
-            no_slot,
-        );
-    }
-    row(
-        md,
-        t(lang, "retry later (suspended)", "稍后重拨（停机）"),
-        s.actions[Action::RetryLater as usize],
-    );
-    row(
-        md,
-        t(lang, "verify (空号检测 or another line)", "核实（空号检测或换线路）"),
-        s.actions[Action::Verify as usize],
-    );
-    row(
-        md,
-        t(lang, "keep (reached)", "保留（已联系上）"),
-        s.actions[Action::Keep as usize],
-    );
-    let _ = writeln!(
-        md,
-        "\n{}: {}.\n",
-        t(lang, "Valid numbers never dialled", "从未拨打的有效号码"),
-        s.statuses[Status::NeverCalled as usize]
-    );
-}
-
-/// The outcome texts no rule knows, most frequent first, so a user can add them to
-/// outcomes.toml: the top 20 (all of them are in summary.json).
-fn unknown_outcomes(md: &mut String, o: &Run<'_>, lang: Lang) {
-    let Some(h) = o.history else { return };
-    let list = h.unknown_outcomes();
-    if list.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        md,
-        "## {}\n\n{} {}\n",
-        t(lang, "Outcome texts no rule knows", "未识别的呼叫结果"),
-        h.calls.unknown_outcome,
-        t(
-            lang,
-            "attempts have an outcome text that maps to no class; add them to outcomes.toml (--rules DIR):",
-            "次呼叫的结果文本无法归类；可加入 outcomes.toml（--rules DIR）："
-        ),
-    );
-    table_header(
-        md,
-        &[t(lang, "outcome text", "结果文本"), t(lang, "attempts", "次数")],
-        "|---|---:|",
-    );
-    for (text, n) in list.iter().take(20) {
-        let _ = writeln!(md, "| {} | {n} |", table_cell(text));
-    }
-    md.push('\n');
-}
-
-/// Input text made safe for a Markdown table cell: no pipe, line break or backtick can
-/// change the table's structure.
-fn table_cell(text: &str) -> String {
-    let mut cell = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' => cell.push_str("\\|"),
-            '`' => cell.push('\''),
-            c if c.is_control() => cell.push(' '),
-            c => cell.push(c),
-        }
-    }
-    cell
 }
 
 fn headline(md: &mut String, o: &Run<'_>, lang: Lang) {
@@ -480,12 +286,6 @@ fn checks(md: &mut String, o: &Run<'_>, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn input_text_cannot_break_a_table() {
-        assert_eq!(table_cell("a|b`c\nd"), "a\\|b'c d");
-        assert_eq!(table_cell("空号"), "空号");
-    }
 
     #[test]
     fn masks_keep_the_ends() {
