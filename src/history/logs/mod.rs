@@ -115,10 +115,7 @@ enum Layout {
 }
 
 impl LogReader {
-    /// Opens `path`: decides its encoding over the whole file (UTF-8 or GB18030, a missing or
-    /// undecodable file is [`Unreadable`]), detects the format unless `format` forces one,
-    /// and for generic logs resolves the columns (an error listing the headers when the
-    /// number or time column cannot be found). `columns` only applies to generic logs.
+    /// [`LogReader::open_with`] with only a format, columns and time zone: the tests' opener.
     #[cfg(test)]
     pub(crate) fn open(
         path: &Path,
@@ -136,9 +133,12 @@ impl LogReader {
         LogReader::open_with(path, &opts)
     }
 
-    /// Opens `path` as [`LogReader::open`] does, then decides its time format from the time
-    /// column (an [`Unreadable`] error when none can be decided) and, for a CDR, the
-    /// outside-line prefix its numbers carry.
+    /// Opens `path`: decides its encoding over the whole file (UTF-8 or GB18030, a missing or
+    /// undecodable file is [`Unreadable`]), detects the format unless `opts.format` forces one,
+    /// for generic logs resolves the columns (an error listing the headers when the number or
+    /// time column cannot be found), then decides its time format from the time column (an
+    /// [`Unreadable`] error when none can be decided) and, for a CDR, the outside-line prefix
+    /// its numbers carry.
     pub(crate) fn open_with(path: &Path, opts: &LogOptions) -> anyhow::Result<LogReader> {
         let (format, columns, tz) = (opts.format, &opts.columns, opts.tz.clone());
         let text = TextFile::open(path, None)?;
