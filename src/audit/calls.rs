@@ -47,11 +47,8 @@ impl<'h> Call<'h> {
 }
 
 /// `weekday_evening 2026-11-02 18:00` for a retry, the date for `retry_later`; nothing for
-/// `keep` (a reached number is dialled as usual) and for the dead ends.
+/// the other actions, whose decisions carry neither.
 pub(crate) fn next_slot(h: &History, d: &Decision) -> String {
-    if matches!(d.action, Action::Keep | Action::Verify | Action::Prune) {
-        return String::new();
-    }
     if let Some(day) = d.after_day {
         return policy::date_of(u32::from(day) * DAY).to_string();
     }

@@ -96,9 +96,8 @@ impl Policy {
             } else {
                 Fine::Reached
             };
-            let mut d = Decision::fixed(Status::Reached, fine, Action::Keep);
-            d.slot = self.next_slot(s);
-            return d;
+            // A reached number is dialled as usual: `keep` names no slot.
+            return Decision::fixed(Status::Reached, fine, Action::Keep);
         }
         if latest_transient == 0 {
             return self.retry(Status::Unknown, Fine::Unknown, s);

@@ -200,7 +200,12 @@ fn an_invalid_number_is_pruned_whatever_its_history() {
             (Status::Empty, "invalid", Action::Prune, None, None)
         );
     }
-    assert_eq!(p.decide(true, Some(&reached), as_of).status, Status::Reached);
+    let d = p.decide(true, Some(&reached), as_of);
+    assert_eq!(
+        (d.status, d.action, d.slot),
+        (Status::Reached, Action::Keep, None),
+        "keep names no slot"
+    );
 }
 
 #[test]

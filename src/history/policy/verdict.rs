@@ -191,7 +191,7 @@ pub(crate) struct Decision {
     pub(crate) fine: Fine,
     /// What to do.
     pub(crate) action: Action,
-    /// For `retry` and `keep`: the slot (index into the policy's slots) to call in.
+    /// For `retry`: the slot (index into the policy's slots) to call in.
     pub(crate) slot: Option<u8>,
     /// For `retry_later`: the day (on the minute clock) to call again from.
     pub(crate) after_day: Option<u16>,
