@@ -3,18 +3,16 @@
 //! or any input is read (ripgrep's low-level/high-level argument split): a typo in a flag on
 //! a 10M-row file is reported at once, not after a full pass.
 
-use std::path::Path;
-
 use anyhow::Context as _;
 
 use crate::audit::gate::Threshold;
 use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig};
 use crate::cli::{AuditArgs, OutputEncodingArg};
-use crate::exit::{ExitStatus, Unreadable};
+use crate::exit::ExitStatus;
 use crate::history::logs::{HistoryColumns, LogFormat, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
-use crate::input::{Encoding, InputOptions};
+use crate::input::{Encoding, InputOptions, must_be_file};
 use crate::phone::Engine;
 use crate::report::{OutputEncoding, ReportOptions};
 use crate::rules::RuleSet;
@@ -64,7 +62,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
         anyhow::bail!("--prune history takes out what the call history says to prune: give --history too");
     }
     if args.input.as_os_str() != "-" {
-        must_exist(&args.input)?;
+        must_be_file(&args.input)?;
     }
     Ok(AuditConfig {
         input: InputOptions {
@@ -120,7 +118,7 @@ fn history_options(args: &AuditArgs) -> anyhow::Result<Option<HistoryOptions>> {
         max_unreadable: parse_max_unreadable(&args.max_unreadable)?,
     };
     for path in &options.paths {
-        must_exist(path)?;
+        must_be_file(path)?;
     }
     Ok(Some(options))
 }
@@ -133,19 +131,6 @@ fn check_dial_prefix(prefix: &str) -> anyhow::Result<String> {
     } else {
         anyhow::bail!("--dial-prefix `{prefix}`: give the outside-line prefix as 1 to 4 digits, e.g. 9")
     }
-}
-
-/// An input that is missing is unreadable (exit 3), found before anything is written.
-fn must_exist(path: &Path) -> anyhow::Result<()> {
-    if path.is_file() {
-        return Ok(());
-    }
-    let why = if path.exists() {
-        "is not a file"
-    } else {
-        "does not exist"
-    };
-    Err(anyhow::Error::new(Unreadable(format!("{}: {why}", path.display()))))
 }
 
 /// `--encoding`: utf-8 or gb18030 (gbk, gb2312 and cp936 read as gb18030, their superset).

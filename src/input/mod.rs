@@ -23,7 +23,7 @@ pub(crate) use encoding::{Encoding, Scan};
 pub(crate) use records::{RawRecord, RecordReader};
 pub(crate) use rows::Row;
 pub(crate) use rows::{CsvRows, RowSource};
-pub(crate) use text::{TextFile, is_blank};
+pub(crate) use text::{TextFile, is_blank, must_be_file};
 
 use crate::exit::Unreadable;
 

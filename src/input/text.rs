@@ -40,6 +40,21 @@ impl Drop for TextFile {
     }
 }
 
+/// A path that is not a readable file is unreadable (exit 3), in plain words: `does not
+/// exist` or `is not a file`. The configuration stage calls it for every input before any
+/// output is made.
+pub(crate) fn must_be_file(path: &Path) -> anyhow::Result<()> {
+    if path.is_file() {
+        return Ok(());
+    }
+    let why = if path.exists() {
+        "is not a file"
+    } else {
+        "does not exist"
+    };
+    Err(anyhow::Error::new(Unreadable(format!("{}: {why}", path.display()))))
+}
+
 impl TextFile {
     /// Opens `path` and scans it whole; `forced` is `--encoding`. A file that cannot be
     /// opened is named with the system's reason.
@@ -51,14 +66,7 @@ impl TextFile {
     /// not a file is refused in plain words (`does not exist`, `is not a file`).
     pub(crate) fn open_or_stdin(path: &Path, forced: Option<Encoding>, spool_dir: &Path) -> anyhow::Result<TextFile> {
         if path.as_os_str() != "-" {
-            if !path.is_file() {
-                let why = if path.exists() {
-                    "is not a file"
-                } else {
-                    "does not exist"
-                };
-                return Err(anyhow::Error::new(Unreadable(format!("{}: {why}", path.display()))));
-            }
+            must_be_file(path)?;
             return Self::open(path, forced);
         }
         let spool = spool_dir.join(format!(".contact-audit-stdin-{}.tmp", std::process::id()));
