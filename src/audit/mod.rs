@@ -121,6 +121,7 @@ fn stream(cfg: &AuditConfig, input: &Input, engine: Engine<'_>, history: Option<
         max_field: cfg.max_field,
         lang: cfg.report.lang,
         history,
+        guard: cfg.report.guard,
     };
     let progress = progress_bar(cfg.quiet, input.scan.bytes);
     cfg.pool
