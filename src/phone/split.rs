@@ -249,20 +249,46 @@ fn digits_of(f: &Folded, groups: &[Group]) -> SmallVec<[u8; 24]> {
 /// Reads `groups` as one number if they make one; else as a number and a dash-extension;
 /// else as several numbers; else as the one (faulty) number they spell.
 fn resolve(engine: &Engine<'_>, f: &Folded, groups: &[Group], plus: bool) -> SmallVec<[Number; 2]> {
+    resolve_from(engine, f, (groups, 0), plus, &mut Memo::default())
+}
+
+/// What [`resolve_from`] gave for each suffix of the groups (read without a `+`), so that a
+/// long run of groups is split in quadratic time, not exponential: each suffix is resolved
+/// once however many ways lead to it. Allocated only when a cell needs splitting.
+#[derive(Default)]
+struct Memo(Vec<Option<SmallVec<[Number; 2]>>>);
+
+/// [`resolve`] of `all[from..]`.
+fn resolve_from(
+    engine: &Engine<'_>,
+    f: &Folded,
+    (all, from): (&[Group], usize),
+    plus: bool,
+    memo: &mut Memo,
+) -> SmallVec<[Number; 2]> {
+    if let Some(Some(done)) = memo.0.get(from).filter(|_| from > 0) {
+        return done.clone();
+    }
+    let groups = &all[from..];
     let whole = read(engine, f, groups, plus);
-    if is_clean(&whole) || groups.is_empty() {
-        return smallvec::smallvec![whole];
+    let numbers = if is_clean(&whole) || groups.is_empty() {
+        smallvec::smallvec![whole]
+    } else if let Some(n) = dash_extension(engine, f, groups, plus) {
+        smallvec::smallvec![n]
+    } else if let Some(split) = split_groups(engine, f, (all, from), plus, memo) {
+        split
+    } else if let Some(split) = split_glued(engine, f, groups) {
+        split
+    } else {
+        smallvec::smallvec![whole]
+    };
+    if from > 0 {
+        if memo.0.len() < all.len() {
+            memo.0.resize(all.len(), None);
+        }
+        memo.0[from] = Some(numbers.clone());
     }
-    if let Some(n) = dash_extension(engine, f, groups, plus) {
-        return smallvec::smallvec![n];
-    }
-    if let Some(split) = split_groups(engine, f, groups, plus) {
-        return split;
-    }
-    if let Some(split) = split_glued(engine, f, groups) {
-        return split;
-    }
-    smallvec::smallvec![whole]
+    numbers
 }
 
 /// One number from `groups`, with its raw span.
@@ -302,17 +328,29 @@ fn dash_extension(engine: &Engine<'_>, f: &Folded, groups: &[Group], plus: bool)
     Some(n)
 }
 
-/// `87654321 13912345678`: split where both sides stand as complete numbers.
-fn split_groups(engine: &Engine<'_>, f: &Folded, groups: &[Group], plus: bool) -> Option<SmallVec<[Number; 2]>> {
-    for k in 1..groups.len() {
-        if groups[k].sep != b' ' && groups[k].sep != b'-' {
+/// `87654321 13912345678`: split where both sides stand as complete numbers. A left side of
+/// more digits than a number can hold is never complete, which ends the search.
+fn split_groups(
+    engine: &Engine<'_>,
+    f: &Folded,
+    (all, from): (&[Group], usize),
+    plus: bool,
+    memo: &mut Memo,
+) -> Option<SmallVec<[Number; 2]>> {
+    let mut left_digits = 0;
+    for k in from + 1..all.len() {
+        left_digits += all[k - 1].end - all[k - 1].start;
+        if left_digits > Digits::CAPACITY {
+            break;
+        }
+        if all[k].sep != b' ' && all[k].sep != b'-' {
             continue;
         }
-        let left = read(engine, f, &groups[..k], plus);
+        let left = read(engine, f, &all[from..k], plus);
         if !is_complete(&left) {
             continue;
         }
-        let right = resolve(engine, f, &groups[k..], false);
+        let right = resolve_from(engine, f, (all, k), false, memo);
         if right.iter().all(is_complete) {
             let mut all = smallvec::smallvec![left];
             all.extend(right);

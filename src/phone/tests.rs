@@ -174,6 +174,26 @@ fn raw_spans_cut_the_number_out_of_the_cell() {
     assert_eq!(raws, vec!["139-7123-4567", "(027)87654321转8001"]);
 }
 
+/// Found by the fuzzer (tests/data/fuzz/cell-split-exponential.bin): a run of groups whose
+/// left parts stand as numbers but whose rest never does was split in exponential time (over
+/// a second for 300 bytes); each suffix is now resolved once. These cells would not finish
+/// if that came back.
+#[test]
+fn long_runs_of_groups_split_in_polynomial_time() {
+    let found =
+        String::from_utf8_lossy(include_bytes!("../../tests/data/fuzz/cell-split-exponential.bin")).into_owned();
+    let c = Engine::new(rules()).check(&found);
+    assert!(
+        c.numbers.iter().all(|n| n.verdict() == Verdict::Invalid),
+        "{}",
+        summary(&found)
+    );
+    // Ten of it in one cell (2.8 KB): exponential splitting would never end.
+    let long = found.repeat(10);
+    let c = Engine::new(rules()).check(&long);
+    assert!(c.numbers.iter().all(|n| n.verdict() == Verdict::Invalid));
+}
+
 proptest! {
     #[test]
     fn never_panics(cell in "\\PC{0,40}") {

@@ -109,3 +109,33 @@ fn header_names_and_file_names_never_become_markup_or_escapes() {
         assert_eq!(cells, 8, "{row}");
     }
 }
+
+/// Every input the fuzzer found a crash with (tests/data/fuzz/) runs through the binary to a
+/// documented exit code, never a panic (exit 101).
+#[test]
+fn fuzz_findings_end_in_a_documented_exit() {
+    let wd = Workdir::new();
+    wd.write("c.csv", "客户编号,手机\nKH1,13971234567\n");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
+    let mut runs = 0;
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        wd.write("found.csv", &bytes);
+        for args in [
+            &["audit", "c.csv", "--history", "found.csv", "--out", "h", "--quiet"][..],
+            &["audit", "found.csv", "--out", "c", "--quiet"][..],
+        ] {
+            let out = wd.run(args);
+            let code = out.status.code().expect("exited, not killed");
+            assert!(
+                (0..=3).contains(&code),
+                "{} {args:?}: exit {code}\n{}",
+                path.display(),
+                crate::harness::stderr(&out)
+            );
+            runs += 1;
+        }
+    }
+    assert!(runs >= 6, "the findings are there");
+}

@@ -74,6 +74,10 @@ pub(super) fn slash_parts(date: &str) -> Option<(i64, i64, i64)> {
 /// `20261103190500` or `20261103 190500`.
 pub(super) fn compact(text: &str) -> Option<DateTime> {
     let text = text.trim();
+    // Digits and the one space only, so every cut below falls between ASCII bytes.
+    if !text.bytes().all(|b| b.is_ascii_digit() || b == b' ') {
+        return None;
+    }
     let (date, clock) = match text.len() {
         14 => text.split_at(8),
         15 if text.as_bytes()[8] == b' ' => (&text[..8], &text[9..]),

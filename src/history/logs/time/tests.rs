@@ -44,6 +44,9 @@ const DMY24: TimeFormat = TimeFormat::Slash(Order::DayFirst, Hours::H24);
 #[test_case(TimeFormat::Compact, "20261103190500" => Some("2026-11-03T11:05:00Z".into()) ; "compact")]
 #[test_case(TimeFormat::Compact, "20261103 190500" => Some("2026-11-03T11:05:00Z".into()) ; "compact space")]
 #[test_case(TimeFormat::Compact, "20261303190500" => None ; "compact month 13")]
+// Found by the fuzzer (tests/data/fuzz): a multi-byte character where a digit should be.
+#[test_case(TimeFormat::Compact, "20268日 10:05" => None ; "compact with a Chinese character")]
+#[test_case(TimeFormat::Compact, "2026年1103190" => None ; "compact 14 bytes not digits")]
 #[test_case(TimeFormat::Excel, "46329.795138889" => Some("2026-11-03T11:05:00Z".into()) ; "excel")]
 #[test_case(TimeFormat::Excel, "46329" => Some("2026-11-02T16:00:00Z".into()) ; "excel midnight")]
 #[test_case(TimeFormat::Excel, "123.5" => None ; "excel out of range")]
