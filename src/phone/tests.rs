@@ -36,8 +36,8 @@ fn summary(cell: &str) -> String {
 
 // The seed's cases: Wuhan landlines with 7 local digits, 10-digit mobiles, 027 local numbers
 // starting with 1.
-#[test_case("027-8765432" => "landline invalid 027-8765432 landline.length | " ; "wuhan seven digits")]
-#[test_case("027 2345678" => "landline invalid 027-2345678 landline.length | " ; "wuhan seven digits spaced")]
+#[test_case("027-8765432" => "landline invalid 027-8765432 landline.length landline.pre_upgrade | " ; "wuhan seven digits")]
+#[test_case("027 2345678" => "landline invalid 027-2345678 landline.length landline.pre_upgrade | " ; "wuhan seven digits spaced")]
 #[test_case("1397123456" => "mobile invalid 1397123456 mobile.length | " ; "ten digit mobile")]
 #[test_case("139712345678" => "mobile invalid 139712345678 mobile.length | " ; "twelve digit mobile")]
 #[test_case("027-12345678" => "landline invalid 027-12345678 landline.local_prefix | " ; "wuhan local starting 1")]
@@ -85,7 +85,7 @@ fn mobile_codes(cell: &str) -> String {
 
 #[test_case("0592-23456789" => "landline invalid 0592-23456789 landline.length | " ; "xiamen eight digits")]
 #[test_case("0499-2345678" => "landline invalid 0499-2345678 landline.area_unknown | " ; "unknown area")]
-#[test_case("0410-7654321" => "landline invalid 0410-7654321 landline.area_retired | " ; "retired area")]
+#[test_case("0410-7654321" => "landline invalid 0410-7654321 landline.area_retired landline.pre_upgrade | " ; "retired area")]
 #[test_case("87654321" => "landline warn 87654321 landline.no_area_code | " ; "no area code")]
 #[test_case("027-027-87654321" => "landline warn 027-87654321 landline.area_duplicated | " ; "duplicated area")]
 #[test_case("2787654321" => "landline ok 027-87654321 landline.trunk_missing | " ; "trunk missing")]
