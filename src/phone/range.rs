@@ -66,7 +66,9 @@ pub(crate) fn expand(
     true
 }
 
-/// The symbol range of the piece's digits when the piece is 1-4 digits and nothing else.
+/// The symbol range of the piece's digits when the piece is 1 or 2 digits and nothing else.
+/// Longer tails are left alone: `/139` or `/8001` is more often a truncated mobile or an
+/// extension than a second line, and guessing would make a valid-looking number of it.
 fn tail(f: &Folded, start: usize, end: usize) -> Option<(usize, usize)> {
     if start == 0 {
         return None;
@@ -75,7 +77,7 @@ fn tail(f: &Folded, start: usize, end: usize) -> Option<(usize, usize)> {
     let first = sym.iter().position(|s| *s != b' ')?;
     let last = sym.iter().rposition(|s| *s != b' ')? + 1;
     let digits = &sym[first..last];
-    ((1..=4).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)).then_some((start + first, start + last))
+    ((1..=2).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)).then_some((start + first, start + last))
 }
 
 /// A number a range can continue: a clean landline with its whole local number (with or
@@ -85,7 +87,7 @@ fn is_range_base(n: &Number) -> bool {
     n.kind == Kind::Landline && is_clean(n) && (n.complete || local) && n.extension.is_empty()
 }
 
-/// ASCII digits as a number (at most 4 of them here).
+/// ASCII digits as a number (at most 2 of them here).
 fn value(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
 }
@@ -130,6 +132,8 @@ mod tests {
     #[test_case("027-8765432/1" ; "after an invalid landline")]
     #[test_case("027-87654321;2" ; "semicolon is a list not a range")]
     #[test_case("027-87654321/1" ; "the same number again")]
+    #[test_case("027-87654321/139" ; "three digits may be a truncated mobile")]
+    #[test_case("027-87654321/8001" ; "four digits may be an extension")]
     fn not_ranges(cell: &str) {
         assert!(!expanded(cell).contains("format.range"), "{}", expanded(cell));
     }
