@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The project's test command (README "Test"): formatting, lints, docs, then every test.
-# CI runs it through .ci/run on a clean checkout; it needs only the Rust toolchain.
+# CI runs it through .ci/run on a clean checkout; it needs the Rust toolchain and python3 (3.11+,
+# standard library only) for the derived-rules check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== derived rules match rules/sources (scripts/derive_rules.py --check)"
+python3 scripts/derive_rules.py --check
 
 echo "== cargo fmt --check"
 cargo fmt --all --check

@@ -36,7 +36,8 @@ pub(crate) fn write(
                 removed(p, at, raw, f.number.issues, Some(&f.number), ctx);
             } else if let Some(fine) = by_history.filter(|_| ctx.prune.history) {
                 let reason = prune_reason(fine, ctx.lang);
-                removed_row(p, at, raw, (f.number.issues, reason), ctx.guard);
+                let suggested = f.number.suggested(ctx.engine.rules()).unwrap_or_default();
+                removed_row(p, at, (raw, &suggested), (f.number.issues, reason), ctx.guard);
             } else {
                 kept.push(f.number.cleaned());
             }
@@ -75,14 +76,16 @@ fn removed(
         .find(|i| Some(i.severity()) == severity)
         .unwrap_or(Issue::NoNumber);
     let reason = message(worst, number, ctx.engine.rules(), ctx.lang);
-    removed_row(p, (place, column, cell), raw, (issues, &reason), ctx.guard);
+    let suggested = number.and_then(|n| n.suggested(ctx.engine.rules())).unwrap_or_default();
+    removed_row(p, (place, column, cell), (raw, &suggested), (issues, &reason), ctx.guard);
 }
 
-/// Appends the removed.csv row and counts it.
+/// Appends the removed.csv row and counts it; `suggested` is the number's probable current
+/// form (a pre-upgrade landline), reported beside it, never written into cleaned.csv.
 fn removed_row(
     p: &mut Processed,
     (place, column, cell): (Place<'_>, &str, &str),
-    raw: &str,
+    (raw, suggested): (&str, &str),
     (issues, reason): (IssueSet, &str),
     guard: FormulaGuard,
 ) {
@@ -95,6 +98,7 @@ fn removed_row(
         cell,
         issues,
         reason,
+        suggested,
     }
     .write(&mut p.out.removed, guard);
     p.tally.removed += 1;

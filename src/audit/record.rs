@@ -211,6 +211,7 @@ fn add_number(
         (Some(call), Some(h)) => calls::next_slot(h, &call.decision),
         _ => String::new(),
     };
+    let suggested = f.number.suggested(rules).unwrap_or_default();
     NumberRow {
         line: place.line,
         record: place.record,
@@ -227,6 +228,7 @@ fn add_number(
         verdict: f.number.verdict(),
         codes: &forms.codes,
         call: call.as_ref().map(|c| c.facts(&next_slot)),
+        suggested: &suggested,
     }
     .write(&mut p.out.numbers, ctx.guard);
     if f.relation != Relation::Contact && f.number.verdict() != Verdict::Invalid {

@@ -72,7 +72,30 @@ struct NumberView<'a> {
     area_code: Option<&'a str>,
     region: Option<&'a str>,
     carrier: Option<&'a str>,
+    /// The probable current number of a pre-upgrade landline: to verify, never rewritten.
+    suggested: Option<Suggested>,
     issues: Vec<IssueView>,
+}
+
+/// A suggested current number (`landline.pre_upgrade`) and what to do with it.
+#[derive(Serialize)]
+struct Suggested {
+    national: String,
+    e164: String,
+    /// Always `verify`: the rule says what the number probably became, not that it still works.
+    action: &'static str,
+}
+
+impl Suggested {
+    fn of(n: &Number, rules: &RuleSet) -> Option<Suggested> {
+        let national = n.suggested(rules)?;
+        let e164 = format!("+86{}", national.trim_start_matches('0').replace('-', ""));
+        Some(Suggested {
+            national,
+            e164,
+            action: "verify",
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -112,6 +135,7 @@ impl<'a> NumberView<'a> {
             area_code: n.area_code(),
             region: n.region(rules, lang),
             carrier: n.carrier(rules, lang),
+            suggested: Suggested::of(n, rules),
             issues: n
                 .issues
                 .iter()
@@ -152,6 +176,9 @@ fn write_block(out: &mut impl Write, input: &str, cell: &Cell, rules: &RuleSet, 
         facts.extend(n.region(rules, lang).map(str::to_string));
         facts.extend(n.carrier(rules, lang).map(str::to_string));
         writeln!(out, "  {:<8} {}", n.verdict().as_str().to_uppercase(), facts.join("  "))?;
+        if let Some(s) = Suggested::of(n, rules) {
+            writeln!(out, "  {:<8} {}  {}", s.action, s.national, s.e164)?;
+        }
         for i in n.issues.iter() {
             writeln!(
                 out,

@@ -103,6 +103,7 @@ impl Engine<'_> {
             let mut n = Number::new(Kind::Landline, d).with(Issue::AreaRetired);
             n.area_len = code as u8;
             n.detail = Detail::Area(id);
+            self.mark_pre_upgrade(&mut n, &d[code..]);
             return n;
         }
         self.after_area_code(id, &d[..code], &d[code..])
@@ -145,7 +146,22 @@ impl Engine<'_> {
             Some(b'9') => n.issues.insert(Issue::LocalPrefixNine),
             _ => {}
         }
+        if !n.complete {
+            self.mark_pre_upgrade(&mut n, local);
+        }
         n
+    }
+
+    /// `landline.pre_upgrade` on a 7-digit local number (starting 2-9) under a code that has
+    /// since moved to 8 digits (cn/upgrades.csv): a stale number from before the upgrade, not
+    /// a typo, so the message can name the upgrade and, where the rule is known, the probable
+    /// current number. The number keeps its length (or retired-code) error.
+    fn mark_pre_upgrade(&self, n: &mut Number, local: &[u8]) {
+        let old = local.len() == 7 && local.first().is_some_and(|d| (b'2'..=b'9').contains(d));
+        let code = n.area_code().unwrap_or_default();
+        if old && self.rules.upgrades.find(code, local[0]).is_some() {
+            n.issues.insert(Issue::PreUpgrade);
+        }
     }
 
     /// Digits starting with 1: a mobile, an IoT number, a service, or Beijing without its 0.
@@ -194,8 +210,12 @@ impl Engine<'_> {
             city: self.rules.regions.lookup(d),
         };
         // 13-digit IoT numbers are complete in their block, but never dialled as a phone: only
-        // 11-digit numbers get an E.164 form.
-        n.complete = d.len() == 11;
+        // 11-digit numbers of 11-digit blocks get an E.164 form. An 11-digit number in a
+        // 13-digit block (146, 148) is the wrong length for it.
+        n.complete = d.len() == 11 && block.length == 11;
+        if usize::from(block.length) != d.len() {
+            n.issues.insert(Issue::MobileLength);
+        }
         if !block.allocated {
             return n.with(Issue::Unallocated);
         }

@@ -81,6 +81,7 @@ issues! {
     Multiple = "format.multiple", Info;
     NoNumber = "format.no_number", Error;
     Placeholder = "format.placeholder", Error;
+    Range = "format.range", Info;
     Unrecognised = "format.unrecognised", Error;
     AreaCodeAssumed = "landline.area_code_assumed", Info;
     AreaDuplicated = "landline.area_duplicated", Warning;
@@ -91,6 +92,7 @@ issues! {
     LocalPrefix = "landline.local_prefix", Error;
     LocalPrefixNine = "landline.local_prefix", Warning;
     NoAreaCode = "landline.no_area_code", Warning;
+    PreUpgrade = "landline.pre_upgrade", Warning;
     TrunkMissing = "landline.trunk_missing", Info;
     MobileAreaCode = "mobile.area_code", Warning;
     DataCard = "mobile.data_card", Warning;
@@ -153,6 +155,10 @@ impl Issue {
             Issue::Multiple => ("一个单元格中有多个号码", "the cell holds several numbers"),
             Issue::NoNumber => ("单元格中没有号码", "the cell has text but no number"),
             Issue::Placeholder => ("占位内容，不是真实号码", "a placeholder, not a real number"),
+            Issue::Range => (
+                "同一单元格中的号码段（如027-87654321/2）已展开为各个号码",
+                "a range in the cell (like 027-87654321/2) was expanded to the numbers it stands for",
+            ),
             Issue::Unrecognised => ("不符合任何号码格式", "fits no Chinese number format"),
             Issue::ForeignInvalid => ("境外号码无效", "invalid foreign number"),
             Issue::ForeignNumber => ("境外号码，需国际拨号", "a foreign number: needs international dialling"),
@@ -180,6 +186,11 @@ impl Issue {
                 "a local number starting with 9 is usually a service number",
             ),
             Issue::NoAreaCode => ("固话缺少区号", "landline without an area code"),
+            Issue::PreUpgrade => (
+                "升位前的旧号码（本地号码由7位升为8位之前）；如升位规则有记载，给出可能的现号码，请核实，不自动改写",
+                "an old number from before the area's upgrade to 8 local digits; where the rule is documented, \
+                 the probable current number is suggested, to verify, never rewritten",
+            ),
             Issue::TrunkMissing => (
                 "区号前的0缺失，已补上",
                 "the leading 0 of the area code was missing and has been restored",

@@ -74,14 +74,7 @@ fn specific(issue: Issue, n: &Number, rules: &RuleSet, lang: Lang) -> Option<Str
                 format!("{code} is not an area code")
             }
         }
-        Issue::MobileLength => {
-            let len = n.digits.len();
-            if zh {
-                format!("手机号应为11位，此号码为{len}位")
-            } else {
-                format!("a mobile number has 11 digits; this one has {len}")
-            }
-        }
+        Issue::MobileLength => mobile_length(n, rules, zh),
         Issue::Unallocated => {
             let prefix = &n.digits.as_str()[..n.digits.len().min(4)];
             if zh {
@@ -102,6 +95,7 @@ fn specific(issue: Issue, n: &Number, rules: &RuleSet, lang: Lang) -> Option<Str
                 format!("{digits} is a service number ({}), not the customer's phone", s.name_en)
             }
         }
+        Issue::PreUpgrade => pre_upgrade(n, rules, zh)?,
         Issue::AreaCodeAssumed | Issue::AreaInherited => {
             let code = n.area_code()?;
             let base = issue.summary(lang);
@@ -112,6 +106,69 @@ fn specific(issue: Issue, n: &Number, rules: &RuleSet, lang: Lang) -> Option<Str
             }
         }
         _ => return None,
+    })
+}
+
+/// A mobile's length, against its block's where the block is known (146 numbers have 13).
+fn mobile_length(n: &Number, rules: &RuleSet, zh: bool) -> String {
+    let len = n.digits.len();
+    let (prefix, want) = match n.detail {
+        Detail::Mobile { block, .. } => {
+            let b = rules.mobile.block(block);
+            (Some(b.prefix.as_str()), b.length)
+        }
+        _ => (None, 11),
+    };
+    match (zh, prefix) {
+        (true, Some(p)) => format!("{p}号段的号码应为{want}位，此号码为{len}位"),
+        (false, Some(p)) => format!("numbers of block {p} have {want} digits; this one has {len}"),
+        (true, None) => format!("手机号应为11位，此号码为{len}位"),
+        (false, None) => format!("a mobile number has 11 digits; this one has {len}"),
+    }
+}
+
+/// Names the upgrade behind a stale 7-digit number, with its date, and the probable current
+/// number where the rule is documented; says so where it is not (Wuhan), suggesting nothing.
+fn pre_upgrade(n: &Number, rules: &RuleSet, zh: bool) -> Option<String> {
+    let (u, _) = n.upgrade(rules)?;
+    let code = n.area_code()?;
+    let merged = u.new_code != code;
+    let what = match (zh, merged, u.date.is_empty()) {
+        (true, false, false) => format!("{}（{}）已于{}升为8位本地号码", u.region_zh, code, u.date),
+        (true, false, true) => format!("{}（{}）的本地号码已升为8位（日期无可靠记载）", u.region_zh, code),
+        (true, true, false) => format!("{}（{}）已于{}并入{}并升为8位", u.region_zh, code, u.date, u.new_code),
+        (true, true, true) => format!(
+            "{}（{}）已并入{}并升为8位（日期无可靠记载）",
+            u.region_zh, code, u.new_code
+        ),
+        (false, false, false) => format!("{} ({code}) moved to 8 digits on {}", u.region_en, u.date),
+        (false, false, true) => format!("{} ({code}) moved to 8 digits (date not documented)", u.region_en),
+        (false, true, false) => format!(
+            "{} ({code}) merged into {} and moved to 8 digits on {}",
+            u.region_en, u.new_code, u.date
+        ),
+        (false, true, true) => format!(
+            "{} ({code}) merged into {} and moved to 8 digits (date not documented)",
+            u.region_en, u.new_code
+        ),
+    };
+    let (Some(suggested), Some(rule)) = (n.suggested(rules), u.rule_text(zh)) else {
+        return Some(if zh {
+            format!("{what}；升位规则无可靠记载，不推测现号码")
+        } else {
+            format!("{what}; the conversion rule is not documented, so no current number is suggested")
+        });
+    };
+    Some(if zh {
+        format!(
+            "{what}（规则：{rule}，来源等级{}）；现号码可能为{suggested}，请核实",
+            u.grade
+        )
+    } else {
+        format!(
+            "{what} (rule: {rule}, source grade {}); probably now {suggested}: verify before use",
+            u.grade
+        )
     })
 }
 

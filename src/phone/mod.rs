@@ -5,6 +5,7 @@
 //!    labels, invisible characters, separators and extension markers folded away);
 //! 2. `split`: symbols to numbers: split on list separators, cut off extensions, repair
 //!    recoverable damage, report unrecoverable damage, and split runs that hold two numbers;
+//!    `range` expands the short tail of a range (`027-87654321/2`) to the numbers it means;
 //! 3. `classify`: the digits of one number against the rule tables (area codes, mobile
 //!    blocks, service ranges); `foreign` for numbers outside mainland China;
 //! 4. `number`: the result, rendered on demand as national, E.164 and cleaned forms.
@@ -17,6 +18,7 @@ mod foreign;
 mod issue;
 mod message;
 mod number;
+mod range;
 mod split;
 
 pub use issue::{Issue, IssueSet, Lang, Severity};

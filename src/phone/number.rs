@@ -10,7 +10,7 @@ use std::ops::Range;
 use smallvec::SmallVec;
 
 use super::issue::{Issue, IssueSet, Lang, Severity};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Upgrade, UpgradeTable};
 
 /// What a number is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -275,6 +275,28 @@ impl Number {
             _ => return None,
         };
         Some(if lang == Lang::Zh { zh.as_str() } else { en.as_str() }).filter(|s| !s.is_empty())
+    }
+
+    /// The upgrade behind a `landline.pre_upgrade` number, with its old local digits.
+    pub fn upgrade<'r>(&self, rules: &'r RuleSet) -> Option<(&'r Upgrade, &[u8])> {
+        if !self.issues.contains(Issue::PreUpgrade) {
+            return None;
+        }
+        let local = &self.digits.as_bytes()[usize::from(self.area_len)..];
+        let upgrade = rules.upgrades.find(self.area_code()?, *local.first()?)?;
+        Some((upgrade, local))
+    }
+
+    /// The probable current number of a pre-upgrade landline in national form
+    /// (`0851-85827364`), where the upgrade rule for its city and first digit is documented.
+    /// A hint to verify before dialling: it is never written into cleaned.csv.
+    pub fn suggested(&self, rules: &RuleSet) -> Option<String> {
+        let (upgrade, local) = self.upgrade(rules)?;
+        if !UpgradeTable::covers(upgrade, local[0]) {
+            return None;
+        }
+        let current = upgrade.convert(local)?;
+        Some(format!("{}-{}", upgrade.new_code, std::str::from_utf8(&current).ok()?))
     }
 
     /// The carrier of a mobile's block (a hint: numbers are portable).

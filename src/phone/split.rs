@@ -87,7 +87,9 @@ fn check_folded(engine: &Engine<'_>, cell: &str) -> Cell {
     let mut start = 0;
     for (i, &s) in folded.sym.iter().chain(std::iter::once(&b'/')).enumerate() {
         if s == b'/' {
-            piece(engine, &folded, start, i, &mut cell_out.numbers);
+            if !super::range::expand(engine, cell, &folded, (start, i), &mut cell_out.numbers) {
+                piece(engine, &folded, start, i, &mut cell_out.numbers);
+            }
             start = i + 1;
         }
     }

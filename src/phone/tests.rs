@@ -36,8 +36,8 @@ fn summary(cell: &str) -> String {
 
 // The seed's cases: Wuhan landlines with 7 local digits, 10-digit mobiles, 027 local numbers
 // starting with 1.
-#[test_case("027-8765432" => "landline invalid 027-8765432 landline.length | " ; "wuhan seven digits")]
-#[test_case("027 2345678" => "landline invalid 027-2345678 landline.length | " ; "wuhan seven digits spaced")]
+#[test_case("027-8765432" => "landline invalid 027-8765432 landline.length landline.pre_upgrade | " ; "wuhan seven digits")]
+#[test_case("027 2345678" => "landline invalid 027-2345678 landline.length landline.pre_upgrade | " ; "wuhan seven digits spaced")]
 #[test_case("1397123456" => "mobile invalid 1397123456 mobile.length | " ; "ten digit mobile")]
 #[test_case("139712345678" => "mobile invalid 139712345678 mobile.length | " ; "twelve digit mobile")]
 #[test_case("027-12345678" => "landline invalid 027-12345678 landline.local_prefix | " ; "wuhan local starting 1")]
@@ -67,6 +67,9 @@ fn seed_cases(cell: &str) -> String {
 #[test_case("17951 13971234567" => "mobile ok 13971234567 format.dial_prefix | " ; "ip prefix")]
 #[test_case("1259313971234567" => "mobile ok 13971234567 format.dial_prefix | " ; "ip prefix glued")]
 #[test_case("13971234567/18627001234" => "mobile ok 13971234567; mobile ok 18627001234 | format.multiple" ; "two numbers")]
+#[test_case("027-87654321/2" => "landline ok 027-87654321; landline ok 027-87654322 format.range | format.multiple" ; "range slash")]
+#[test_case("027-87654321~3" => "landline ok 027-87654321; landline ok 027-87654322 format.range; landline ok 027-87654323 format.range | format.multiple" ; "range tilde")]
+#[test_case("027-87654321、22" => "landline ok 027-87654321; landline ok 027-87654322 format.range | format.multiple" ; "range enumeration comma")]
 fn format_codes(cell: &str) -> String {
     summary(cell)
 }
@@ -85,7 +88,11 @@ fn mobile_codes(cell: &str) -> String {
 
 #[test_case("0592-23456789" => "landline invalid 0592-23456789 landline.length | " ; "xiamen eight digits")]
 #[test_case("0499-2345678" => "landline invalid 0499-2345678 landline.area_unknown | " ; "unknown area")]
-#[test_case("0410-7654321" => "landline invalid 0410-7654321 landline.area_retired | " ; "retired area")]
+#[test_case("0410-7654321" => "landline invalid 0410-7654321 landline.area_retired landline.pre_upgrade | " ; "retired area")]
+#[test_case("0851-5827364" => "landline invalid 0851-5827364 landline.length landline.pre_upgrade | " ; "pre upgrade guiyang")]
+#[test_case("0852-2345678" => "landline invalid 0852-2345678 landline.area_retired landline.pre_upgrade | " ; "pre upgrade behind a retired code")]
+#[test_case("0592-2345678" => "landline ok 0592-2345678 | " ; "no upgrade where 7 digits are current")]
+#[test_case("027-1234567" => "landline invalid 027-1234567 landline.length landline.local_prefix | " ; "no upgrade for a local starting 1")]
 #[test_case("87654321" => "landline warn 87654321 landline.no_area_code | " ; "no area code")]
 #[test_case("027-027-87654321" => "landline warn 027-87654321 landline.area_duplicated | " ; "duplicated area")]
 #[test_case("2787654321" => "landline ok 027-87654321 landline.trunk_missing | " ; "trunk missing")]

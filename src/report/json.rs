@@ -120,6 +120,16 @@ struct CallsJson {
     /// Those attempts by text, most first (bounded; the rest in `unknown_outcomes_other`).
     unknown_outcomes: Vec<UnknownJson>,
     unknown_outcomes_other: u64,
+    /// Set when "now" lies past the holiday calendar's last year (said once, here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calendar: Option<CalendarJson>,
+}
+
+/// The holiday calendar ends before the history's "now".
+#[derive(Serialize)]
+struct CalendarJson {
+    holidays_last_year: i16,
+    note: String,
 }
 
 #[derive(Serialize)]
@@ -298,6 +308,10 @@ fn calls(h: &History) -> CallsJson {
             .map(|(text, attempts)| UnknownJson { text, attempts })
             .collect(),
         unknown_outcomes_other: h.unknown_outcomes_other(),
+        calendar: super::CalendarGap::of(h).map(|g| CalendarJson {
+            holidays_last_year: g.last_year,
+            note: g.note(false),
+        }),
     }
 }
 

@@ -6,6 +6,7 @@
 //! Every file is written under a temporary name and renamed into place when complete.
 
 mod atomic;
+mod calendar;
 mod csv;
 pub(crate) mod json;
 pub(crate) mod markdown;
@@ -16,6 +17,7 @@ mod summary;
 
 use std::path::Path;
 
+pub(crate) use calendar::CalendarGap;
 pub(crate) use csv::OutputEncoding;
 pub(crate) use csv::{CsvFile, FormulaGuard};
 pub(crate) use model::{GateStatus, ReportOptions, Run, Shared, ThresholdResult};

@@ -66,11 +66,14 @@ pub(crate) struct NumberRow<'a> {
     pub(crate) codes: &'a str,
     /// The history's word, with `--history` (the six columns stay empty without).
     pub(crate) call: Option<CallFacts<'a>>,
+    /// The probable current number of a pre-upgrade landline (`landline.pre_upgrade`), to
+    /// verify; empty otherwise. Last, so the columns before it keep their places.
+    pub(crate) suggested: &'a str,
 }
 
 impl NumberRow<'_> {
     /// The header of numbers.csv.
-    pub(crate) const HEADER: [&'static str; 20] = [
+    pub(crate) const HEADER: [&'static str; 21] = [
         "line",
         "record",
         "customer_id",
@@ -91,6 +94,7 @@ impl NumberRow<'_> {
         "last_attempt",
         "action",
         "next_slot",
+        "suggested",
     ];
 
     /// Appends the row to `out`; cells copied from input are written under `guard`.
@@ -122,7 +126,7 @@ impl NumberRow<'_> {
                 row.text("").text("").text("").text("").text("").text("");
             }
         }
-        row.end();
+        row.text(self.suggested).end();
     }
 }
 
@@ -136,11 +140,13 @@ pub(crate) struct RemovedRow<'a> {
     pub(crate) cell: &'a str,
     pub(crate) issues: IssueSet,
     pub(crate) reason: &'a str,
+    /// As in numbers.csv: the probable current number of a pre-upgrade landline, or empty.
+    pub(crate) suggested: &'a str,
 }
 
 impl RemovedRow<'_> {
     /// The header of removed.csv.
-    pub(crate) const HEADER: [&'static str; 9] = [
+    pub(crate) const HEADER: [&'static str; 10] = [
         "line",
         "record",
         "customer_id",
@@ -150,6 +156,7 @@ impl RemovedRow<'_> {
         "verdict",
         "issues",
         "reason",
+        "suggested",
     ];
 
     /// Appends the row to `out`; cells copied from input are written under `guard`.
@@ -162,7 +169,10 @@ impl RemovedRow<'_> {
         row.input(self.raw)
             .input(self.cell)
             .text(Verdict::of(self.issues).as_str());
-        row.text(&codes(self.issues)).text(self.reason).end();
+        row.text(&codes(self.issues))
+            .text(self.reason)
+            .text(self.suggested)
+            .end();
     }
 }
 

@@ -70,4 +70,5 @@ rules_files! {
     outcomes: "outcomes.toml",
     policy: "policy.toml",
     holidays: "cn/holidays.csv",
+    upgrades: "cn/upgrades.csv",
 }

@@ -6,7 +6,7 @@
 //! before any record is read.
 //!
 //! Every rules file is parsed here, and only here embedded (`files`): the numbering tables
-//! (`mobile`, `area`, `service`, `region`), the outcome vocabulary and its matcher
+//! (`mobile`, `area`, `upgrade`, `service`, `region`), the outcome vocabulary and its matcher
 //! (`outcomes`, outcomes.toml), the policy's data (`policy`, policy.toml) and the holiday
 //! calendar (`holidays`, cn/holidays.csv). The module imports nothing from the crate but the
 //! leaf `text`: the number engine and the call history build on it, never the reverse.
@@ -21,6 +21,7 @@ mod policy;
 mod region;
 mod service;
 mod table;
+mod upgrade;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -36,6 +37,7 @@ pub use policy::{PolicyRules, Slot};
 pub use region::{City, MobileRegions};
 pub use service::{DialPrefix, Service, find_service, is_dial_prefix};
 pub use table::RuleError;
+pub use upgrade::{Upgrade, UpgradeTable};
 
 pub use files::FILES;
 pub(crate) use files::{EMBEDDED, Texts};
@@ -53,6 +55,8 @@ pub struct RuleSet {
     pub mobile: MobileTable,
     /// Active and retired area codes.
     pub areas: AreaTable,
+    /// Landline length upgrades, with their conversion rules where documented.
+    pub upgrades: UpgradeTable,
     /// Service ranges, most specific first.
     pub services: Vec<Service>,
     /// Named IP dial prefixes.
@@ -127,6 +131,11 @@ impl RuleSet {
             &mut Errors::new(PATHS.area_codes, &mut e.area_codes),
             &mut Errors::new(PATHS.retired_area_codes, &mut e.retired_area_codes),
         );
+        let upgrades = UpgradeTable::parse(
+            texts.upgrades,
+            &areas,
+            &mut Errors::new(PATHS.upgrades, &mut e.upgrades),
+        );
         let services = service::parse_services(
             texts.service_numbers,
             &mut Errors::new(PATHS.service_numbers, &mut e.service_numbers),
@@ -179,6 +188,7 @@ impl RuleSet {
             origin: origin.to_string(),
             mobile,
             areas,
+            upgrades,
             services,
             dial_prefixes,
             regions,

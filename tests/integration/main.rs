@@ -12,6 +12,8 @@
 //! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
 //!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
+//! - `rules_data`: the tables against libphonenumber 9.0.43 (the differential test and its
+//!   committed differences), issue 12's fixes, pre-upgrade suggestions, the calendar note;
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
 //!   docs/issue-codes.md kept equal to what the binary prints;
@@ -38,4 +40,5 @@ mod layering;
 // mod properties; (lands with the byte-faithful record reader)
 mod readme;
 mod rules_cmd;
+mod rules_data;
 mod snapshots;

@@ -78,6 +78,9 @@ fn history_notes(md: &mut String, o: &Run<'_>, lang: Lang) {
         ),
         h.violations_of(ComplianceRule::DailyCap),
     );
+    if let Some(gap) = crate::report::CalendarGap::of(h) {
+        let _ = writeln!(md, "{}\n", gap.note(lang == Lang::Zh));
+    }
     if h.calls.after_as_of > 0 {
         let _ = writeln!(
             md,
