@@ -7,12 +7,12 @@
 //! which never follows a symlink planted at that name (the old predictable `.numbers.csv.tmp`
 //! could be a link to any file the user may write).
 
-use std::fs::Permissions;
+use std::fs::{File, Permissions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use super::outputs::RUN_DIR_PREFIX;
 use crate::exit::Unwritable;
@@ -24,7 +24,10 @@ pub(crate) struct AtomicFile {
     path: PathBuf,
     /// The name messages give it: where the user will look for it.
     shown: PathBuf,
-    out: Option<BufWriter<NamedTempFile>>,
+    /// The file, under its temporary name, until committed. The path is held apart from
+    /// the file so write errors stay plain (tempfile's own writer appends the temporary
+    /// path to every error).
+    out: Option<(BufWriter<File>, TempPath)>,
 }
 
 impl AtomicFile {
@@ -40,29 +43,32 @@ impl AtomicFile {
             .permissions(Permissions::from_mode(0o666))
             .tempfile_in(dir)
             .map_err(|e| unwritable(&shown, &e))?;
+        let (file, tmp) = tmp.into_parts();
         Ok(AtomicFile {
             path,
             shown,
-            out: Some(BufWriter::with_capacity(1 << 20, tmp)),
+            out: Some((BufWriter::with_capacity(1 << 20, file), tmp)),
         })
     }
 
     /// Writes `bytes`; a failure (disk full) names the output and exits 3.
     pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        let out = self.out.as_mut().expect("open until committed");
-        out.write_all(bytes).map_err(|e| unwritable(&self.shown, &e))
+        self.writer().write_all(bytes).map_err(|e| unwritable(&self.shown, &e))
     }
 
     /// Flushes the file and renames it to its name. It is not synced here: the run's set is
     /// synced once, file by file, before it is moved into place ([`super::set`]).
     pub(crate) fn commit(mut self) -> anyhow::Result<()> {
-        let out = self.out.take().expect("not committed twice");
-        let tmp = out
-            .into_inner()
+        let (out, tmp) = self.out.take().expect("not committed twice");
+        out.into_inner()
             .map_err(io::IntoInnerError::into_error)
             .map_err(|e| unwritable(&self.shown, &e))?;
         tmp.persist(&self.path).map_err(|e| unwritable(&self.shown, &e.error))?;
         Ok(())
+    }
+
+    fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.out.as_mut().expect("open until committed").0
     }
 }
 
@@ -87,15 +93,15 @@ pub(crate) fn unwritable(path: &Path, e: &io::Error) -> anyhow::Error {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.as_mut().expect("open until committed").write(buf)
+        self.writer().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.out.as_mut().expect("open until committed").write_all(buf)
+        self.writer().write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.as_mut().expect("open until committed").flush()
+        self.writer().flush()
     }
 }
 

@@ -13,8 +13,9 @@
 //! same `--out`, and the run is refused. On SIGINT/SIGTERM the directory is removed by
 //! `exit::interrupt`, and with it everything the run had made.
 
-use std::fs::{self, File};
+use std::fs::{self, File, Permissions};
 use std::io;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use rustix::fs::{FlockOperation, flock};
@@ -33,12 +34,27 @@ pub(crate) struct OutputSet {
     out: PathBuf,
     /// The run directory; removed when dropped (unless kept to save an earlier set).
     dir: Option<TempDir>,
+    /// The run directory named under `--out` as given (tempfile makes its own path absolute),
+    /// so that messages name files as the user would.
+    path: PathBuf,
     /// Holds the lock on the run directory.
     _lock: File,
     /// Removal on a signal (the run directory, and `--out` when this run made it).
     _armed: Vec<interrupt::Armed>,
     /// Leftovers of interrupted runs removed at the start.
     leftovers: Vec<String>,
+    /// True when this run made `--out`, and has not published into it: a failed run removes
+    /// it again if empty, so that it leaves nothing behind.
+    made_out: bool,
+}
+
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        drop(self.dir.take());
+        if self.made_out {
+            let _ = fs::remove_dir(&self.out);
+        }
+    }
 }
 
 impl OutputSet {
@@ -54,9 +70,11 @@ impl OutputSet {
         let leftovers = remove_leftovers(out)?;
         let dir = tempfile::Builder::new()
             .prefix(RUN_DIR_PREFIX)
+            .permissions(Permissions::from_mode(0o700))
             .tempdir_in(out)
             .map_err(|e| unwritable(&format!("creating the run's directory in {}", out.display()), &e))?;
         armed.push(interrupt::arm(dir.path(), true));
+        let path = out.join(dir.path().file_name().expect("a temporary directory has a name"));
         let lock = File::open(dir.path())
             .and_then(|f| {
                 flock(&f, FlockOperation::NonBlockingLockExclusive)
@@ -67,15 +85,17 @@ impl OutputSet {
         Ok(OutputSet {
             out: out.to_path_buf(),
             dir: Some(dir),
+            path,
             _lock: lock,
             _armed: armed,
             leftovers,
+            made_out,
         })
     }
 
     /// The run directory, where every file of the run is written.
     pub(crate) fn dir(&self) -> &Path {
-        self.dir.as_ref().expect("present until published").path()
+        &self.path
     }
 
     /// The leftovers of interrupted runs that [`begin`](Self::begin) removed, by name.
@@ -88,6 +108,8 @@ impl OutputSet {
     /// removed). Any failure undoes the moves and leaves the earlier set in place.
     pub(crate) fn publish(mut self) -> anyhow::Result<Vec<Output>> {
         let dir = self.dir().to_path_buf();
+        // From the first move on, `--out` holds outputs and is kept whatever happens.
+        self.made_out = false;
         let new: Vec<Output> = Output::ALL
             .into_iter()
             .filter(|o| dir.join(o.name()).is_file())

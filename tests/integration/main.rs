@@ -11,6 +11,9 @@
 //! - `history_exports`: VICIdial, Twilio and GB18030 CRM exports as those systems write them;
 //! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
 //!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
+//! - `output_safety`: what a run writes and how it ends: no output over an input or through a
+//!   symlink, one output set with a run record, signals (130/143) and leftovers, a closed
+//!   stdout, the spool limit, a full disk or read-only `--out` (exit 3), `--force`;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
@@ -30,6 +33,7 @@ mod history_cmd;
 mod history_exports;
 mod history_logs;
 mod layering;
+mod output_safety;
 mod readme;
 mod rules_cmd;
 mod snapshots;
