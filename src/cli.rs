@@ -32,9 +32,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Audit a contact file: check every phone cell, write a cleaning report, gate CI.
     ///
-    /// Writes the files listed below into --out (with --history every number also gets a
-    /// status and an action). Exit codes: 0 clean or under thresholds, 1 a --fail-on check
-    /// failed, 2 usage or rules error, 3 input unreadable or output unwritable.
+    /// Writes the files listed below into --out as one set, replacing the earlier run's
+    /// (with --history every number also gets a status and an action). Exit codes: 0 clean or
+    /// under thresholds, 1 a --fail-on check failed, 2 usage or rules error or a refused
+    /// --out, 3 input unreadable or output unwritable, 130/143 stopped by SIGINT/SIGTERM.
     ///
     /// Examples:
     ///   contact-audit audit contacts.csv --out audit/

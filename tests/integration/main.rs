@@ -14,6 +14,8 @@
 //! - `output_safety`: what a run writes and how it ends: no output over an input or through a
 //!   symlink, one output set with a run record, signals (130/143) and leftovers, a closed
 //!   stdout, the spool limit, a full disk or read-only `--out` (exit 3), `--force`;
+//! - `output_signals`: SIGINT (130) and SIGTERM (143) sent to a running audit, and the
+//!   leftovers of killed runs removed by the next;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
@@ -34,6 +36,7 @@ mod history_exports;
 mod history_logs;
 mod layering;
 mod output_safety;
+mod output_signals;
 mod readme;
 mod rules_cmd;
 mod snapshots;

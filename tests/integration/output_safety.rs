@@ -1,9 +1,8 @@
 //! What a run writes and how it ends (issue 10): no output replaces an input or writes through
-//! a symlink; a run's outputs are one set, moved into `--out` whole, with a run record; an
-//! interrupted run removes what it made and exits 130/143, and the next run removes what a
-//! killed one left; a closed stdout never changes a status; the standard input spool is
-//! bounded; a full disk or a read-only `--out` exits 3 and leaves the earlier set; a `--out`
-//! holding other files is refused unless `--force`. Each test failed on the code before.
+//! a symlink; a run's outputs are one set, moved into `--out` whole, with a run record; a
+//! closed stdout never changes a status; the standard input spool is bounded; a full disk or a
+//! read-only `--out` exits 3 and leaves the earlier set; a `--out` holding other files is
+//! refused unless `--force`. Interrupted runs are in `output_signals`, with the helpers here.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -16,11 +15,11 @@ use contact_audit::exit::ExitStatus;
 
 use crate::harness::{Workdir, assert_exit, stderr};
 
-const CONTACTS: &str = "客户编号,手机,住宅电话\nK1,13971234567,027-88886666\nK2,1397123456,\n";
+pub(crate) const CONTACTS: &str = "客户编号,手机,住宅电话\nK1,13971234567,027-88886666\nK2,1397123456,\n";
 const LOG: &str = "被叫号码,呼叫时间,呼叫结果\n13971234567,2026-11-02 10:00:00,已接通\n";
 
 /// The names in `dir`, hidden ones included.
-fn names(dir: &Path) -> BTreeSet<String> {
+pub(crate) fn names(dir: &Path) -> BTreeSet<String> {
     std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -28,7 +27,7 @@ fn names(dir: &Path) -> BTreeSet<String> {
 }
 
 /// Every file of `dir` with its bytes, to compare a set before and after.
-fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     names(dir)
         .into_iter()
         .map(|n| {
@@ -38,11 +37,11 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn set(names: &[&str]) -> BTreeSet<String> {
+pub(crate) fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|n| (*n).to_string()).collect()
 }
 
-const PLAIN_SET: [&str; 8] = [
+pub(crate) const PLAIN_SET: [&str; 8] = [
     "bad_rows.csv",
     "cleaned.csv",
     "customers.csv",
@@ -54,7 +53,7 @@ const PLAIN_SET: [&str; 8] = [
 ];
 
 /// A contact file of `rows` rows, enough to keep a debug build busy for a while.
-fn big_contacts(rows: u64) -> String {
+pub(crate) fn big_contacts(rows: u64) -> String {
     let mut text = String::from("客户编号,手机,住宅电话,配偶电话\n");
     for i in 0..rows {
         let _ = writeln!(text, "K{i},139{i:08},027-8{:07},13{}{i:08}", i % 10_000_000, i % 7);
@@ -63,7 +62,7 @@ fn big_contacts(rows: u64) -> String {
 }
 
 /// Waits until `found` holds (polling), or panics after `limit`.
-fn wait_for(limit: Duration, what: &str, mut found: impl FnMut() -> bool) {
+pub(crate) fn wait_for(limit: Duration, what: &str, mut found: impl FnMut() -> bool) {
     let start = Instant::now();
     while !found() {
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
@@ -72,14 +71,14 @@ fn wait_for(limit: Duration, what: &str, mut found: impl FnMut() -> bool) {
 }
 
 /// The run directory's entries, if a run directory is in `out`.
-fn run_dir_entries(out: &Path) -> Option<BTreeSet<String>> {
+pub(crate) fn run_dir_entries(out: &Path) -> Option<BTreeSet<String>> {
     let run = names(out).into_iter().find(|n| n.starts_with(".contact-audit-run-"))?;
     std::fs::read_dir(out.join(run))
         .ok()
         .map(|d| d.flatten().map(|e| e.file_name().into_string().unwrap()).collect())
 }
 
-fn signal(child: &Child, name: &str) {
+pub(crate) fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()
@@ -241,89 +240,6 @@ fn a_run_replaces_the_earlier_set_whole_and_records_itself() {
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, set(&PLAIN_SET));
-}
-
-// 4. Interrupted runs.
-
-/// SIGINT in the middle of a large run, once the sorter has spilled: the partial outputs and
-/// the spill files go, the earlier set stays as it was, and the run exits 130.
-#[test]
-fn sigint_removes_the_partial_run_and_exits_130() {
-    let wd = Workdir::new();
-    wd.write("c.csv", CONTACTS);
-    assert_exit(&wd.run(&["audit", "c.csv", "--out", "out", "--quiet"]), 0);
-    let earlier = contents(&wd.path().join("out"));
-    wd.write("big.csv", big_contacts(150_000));
-    let child = wd
-        .command(&["audit", "big.csv", "--out", "out", "--quiet"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = wd.path().join("out");
-    wait_for(Duration::from_secs(240), "a spill file", || {
-        run_dir_entries(&out).is_some_and(|e| e.iter().any(|n| n.starts_with(".contact-audit-spill-")))
-    });
-    signal(&child, "INT");
-    let result = child.wait_with_output().unwrap();
-    assert_exit(&result, 130);
-    assert_eq!(
-        contents(&out),
-        earlier,
-        "the earlier set is intact and nothing else is left"
-    );
-}
-
-/// SIGTERM while standard input is being spooled: the spool goes, and so does the --out the
-/// run made; exit 143.
-#[test]
-fn sigterm_removes_the_spool_and_exits_143() {
-    let wd = Workdir::new();
-    let mut child = wd
-        .command(&["audit", "-", "--out", "fresh", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(big_contacts(20_000).as_bytes()).unwrap();
-    let out = wd.path().join("fresh");
-    wait_for(Duration::from_secs(60), "the spool", || {
-        run_dir_entries(&out).is_some_and(|e| e.iter().any(|n| n.starts_with(".contact-audit-stdin-")))
-    });
-    signal(&child, "TERM");
-    let result = child.wait_with_output().unwrap();
-    drop(stdin);
-    assert_exit(&result, 143);
-    assert!(!out.exists(), "the run made fresh/ and left it: {:?}", names(&out));
-}
-
-/// What killed runs left in --out (a run directory, spill and spool files, temporary outputs
-/// of older versions) is removed at the start of the next run, which says so.
-#[test]
-fn leftovers_of_killed_runs_are_removed() {
-    let wd = Workdir::new();
-    wd.write("c.csv", CONTACTS);
-    let leftovers = [
-        ".contact-audit-run-k1ll3d/.numbers.csv.a1b2c3.tmp",
-        ".contact-audit-run-k1ll3d/.contact-audit-spill-x9y8z7.tmp",
-        ".contact-audit-spill-4242-0.tmp",
-        ".contact-audit-stdin-4242.tmp",
-        ".customers.csv.tmp",
-    ];
-    for name in leftovers {
-        wd.write(&format!("out/{name}"), "partial");
-    }
-    let out = wd.run(&["audit", "c.csv", "--out", "out", "--quiet"]);
-    assert_exit(&out, 0);
-    assert!(
-        stderr(&out).contains(".contact-audit-spill-4242-0.tmp"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(names(&wd.path().join("out")), set(&PLAIN_SET));
 }
 
 // 5. A gate that never passes by accident.

@@ -330,3 +330,24 @@ fn truncated_run_file_is_an_error_not_a_panic() {
     assert!(err.to_string().contains(PREFIX), "{err}");
     assert!(spill_files(dir.path()).is_empty());
 }
+
+/// Run files hold phone numbers: they are private to the user (0600), and made under fresh
+/// random names, so a symlink planted at the old predictable name is never written through.
+#[test]
+fn run_files_are_private_and_never_follow_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("precious");
+    fs::write(&target, b"keep").unwrap();
+    let planted = format!("{PREFIX}{}-0.tmp", std::process::id());
+    std::os::unix::fs::symlink(&target, dir.path().join(&planted)).unwrap();
+    let mut sorter = Sorter::new(dir.path(), 0);
+    sorter.push(Keyed { key: 1, seq: 0 }).unwrap();
+    assert_eq!(fs::read(&target).unwrap(), b"keep");
+    for name in spill_files(dir.path()).iter().filter(|n| **n != planted) {
+        let mode = fs::metadata(dir.path().join(name)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    drop(sorter);
+    assert_eq!(spill_files(dir.path()), [planted]);
+}
