@@ -85,8 +85,7 @@ pub struct CheckArgs {
 
 /// `contact-audit audit`.
 #[derive(Debug, ClapArgs)]
-// Each bool is an independent on/off flag on the command line, not a state in disguise.
-#[allow(clippy::struct_excessive_bools)]
+#[expect(clippy::struct_excessive_bools, reason = "each switch is its own command-line flag")]
 pub struct AuditArgs {
     /// The contact file (CSV), or - for standard input.
     #[arg(value_name = "INPUT")]
@@ -138,6 +137,12 @@ pub struct AuditArgs {
     /// Mask phone numbers in report.md (139****4567).
     #[arg(long)]
     pub mask: bool,
+    /// Write cells copied from input exactly as they were. By default a copied cell that
+    /// starts with =, +, -, @, a tab, a CR or a single quote gets a single quote in front, so
+    /// that a spreadsheet never runs it as a formula (CSV injection); e164 and national are
+    /// the tool's own and never changed.
+    #[arg(long)]
+    pub no_formula_guard: bool,
     /// Call-attempt log to join (repeatable): a CRM or dialer CSV export, an Asterisk
     /// Master.csv or a FreeSWITCH cdr-csv file. Each number then gets a status (reached,
     /// powered_off, no_answer, empty) and an action (keep, retry, retry_later, verify, prune).

@@ -30,6 +30,9 @@ mod audit;
 pub mod cli;
 mod commands;
 pub mod exit;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod history;
 mod input;
 pub mod phone;

@@ -97,7 +97,7 @@ pub(crate) fn write_prune(
         fine: d.fine,
         reason: &reason,
     }
-    .write(out);
+    .write(out, ctx.guard);
 }
 
 /// The next action for a customer, and when: the action of their best number while it is
@@ -147,7 +147,7 @@ pub(crate) fn write_files(
                 status: d.status,
                 fine: d.fine,
             }
-            .write(out);
+            .write(out, opts.guard);
         },
     )?;
     h.orphans += orphan_count;
@@ -173,7 +173,7 @@ pub(crate) fn write_files(
                 place: v.place.map(|(log, line)| (h.logs[log].path.as_str(), line)),
                 unanswered: (v.count > 0).then_some(u64::from(v.count)),
             }
-            .write(out);
+            .write(out, opts.guard);
         },
     )?;
     Ok(vec![orphans_csv, compliance])

@@ -8,8 +8,8 @@ use super::record::{Ctx, Found, Place, Processed};
 use crate::history::policy::Fine;
 use crate::input::dialect::Fields;
 use crate::phone::{Issue, IssueSet, Number, message};
-use crate::report::RemovedRow;
 use crate::report::rows::{self, prune_reason};
+use crate::report::{FormulaGuard, RemovedRow};
 
 /// Writes the cleaned record (phone cells rewritten: kept numbers in canonical form, pruned
 /// ones out) and a removed row for everything taken out.
@@ -22,7 +22,8 @@ pub(crate) fn write(
     place: Place<'_>,
     ctx: &Ctx<'_>,
 ) {
-    let mut rewritten: SmallVec<[String; 4]> = SmallVec::new();
+    // Each rewritten cell, and whether it is still the input's text (guarded when written).
+    let mut rewritten: SmallVec<[(String, bool); 4]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {
         let original = fields.get(col.index);
         let at = (place, col.name.as_str(), original);
@@ -35,7 +36,7 @@ pub(crate) fn write(
                 removed(p, at, raw, f.number.issues, Some(&f.number), ctx);
             } else if let Some(fine) = by_history.filter(|_| ctx.prune.history) {
                 let reason = prune_reason(fine, ctx.lang);
-                removed_row(p, at, raw, f.number.issues, reason);
+                removed_row(p, at, raw, (f.number.issues, reason), ctx.guard);
             } else {
                 kept.push(f.number.cleaned());
             }
@@ -47,16 +48,16 @@ pub(crate) fn write(
         } else if text_only {
             kept.push(original.to_string());
         }
-        rewritten.push(kept.join("/"));
+        rewritten.push((kept.join("/"), text_only && !kept.is_empty()));
     }
     let phones = &ctx.columns.phones;
     let cells = fields.iter().enumerate().map(|(i, field)| {
         phones
             .iter()
             .position(|c| c.index == i)
-            .map_or(field, |p| rewritten[p].as_str())
+            .map_or((field, true), |p| (rewritten[p].0.as_str(), rewritten[p].1))
     });
-    rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter);
+    rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter, ctx.guard);
 }
 
 /// One row of removed.csv: the value taken out, its whole cell, and why.
@@ -74,7 +75,7 @@ fn removed(
         .find(|i| Some(i.severity()) == severity)
         .unwrap_or(Issue::NoNumber);
     let reason = message(worst, number, ctx.engine.rules(), ctx.lang);
-    removed_row(p, (place, column, cell), raw, issues, &reason);
+    removed_row(p, (place, column, cell), raw, (issues, &reason), ctx.guard);
 }
 
 /// Appends the removed.csv row and counts it.
@@ -82,8 +83,8 @@ fn removed_row(
     p: &mut Processed,
     (place, column, cell): (Place<'_>, &str, &str),
     raw: &str,
-    issues: IssueSet,
-    reason: &str,
+    (issues, reason): (IssueSet, &str),
+    guard: FormulaGuard,
 ) {
     RemovedRow {
         line: place.line,
@@ -95,6 +96,6 @@ fn removed_row(
         issues,
         reason,
     }
-    .write(&mut p.out.removed);
+    .write(&mut p.out.removed, guard);
     p.tally.removed += 1;
 }

@@ -153,6 +153,7 @@ fn stream(
         max_field: cfg.max_field,
         lang: opts.lang,
         history,
+        guard: cfg.report.guard,
     };
     let progress = progress_bar(cfg.quiet, input.scan.bytes);
     cfg.pool

@@ -17,7 +17,7 @@ use crate::input::columns::{Columns, Relation};
 use crate::input::dialect::Fields;
 use crate::phone::{Engine, Issue, IssueSet, Kind, Lang, Number, Verdict};
 use crate::report::rows::{self, push_codes};
-use crate::report::{BadRow, NumberRow, RecordOut};
+use crate::report::{BadRow, FormulaGuard, NumberRow, RecordOut};
 
 /// Which numbers are taken out of the cleaned file.
 #[derive(Debug, Clone, Default)]
@@ -81,6 +81,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) lang: Lang,
     /// The folded call history, when `--history` was given.
     pub(crate) history: Option<&'a History>,
+    /// The formula-injection guard on cells copied from input.
+    pub(crate) guard: FormulaGuard,
 }
 
 /// The counts one record contributes to the summary.
@@ -144,7 +146,7 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
             rows::write_record(&mut written, fields.iter(), ctx.delimiter);
             &written
         });
-        rows::write_verbatim(&mut p.out.cleaned, text);
+        rows::write_verbatim(&mut p.out.cleaned, text, ctx.delimiter, ctx.guard);
         let raw = String::from_utf8_lossy(text);
         let fields = fields.len() as u64;
         BadRow {
@@ -154,7 +156,7 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
             fields,
             raw: &raw,
         }
-        .write(&mut p.out.bad);
+        .write(&mut p.out.bad, ctx.guard);
         return p;
     }
     let id = customer_id(&fields, ctx, line);
@@ -226,7 +228,7 @@ fn add_number(
         codes: &forms.codes,
         call: call.as_ref().map(|c| c.facts(&next_slot)),
     }
-    .write(&mut p.out.numbers);
+    .write(&mut p.out.numbers, ctx.guard);
     if f.relation != Relation::Contact && f.number.verdict() != Verdict::Invalid {
         let canonical = if forms.e164.is_empty() {
             &forms.national

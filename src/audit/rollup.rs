@@ -8,7 +8,7 @@ use crate::history::History;
 use crate::history::policy::Action;
 use crate::phone::Issue;
 use crate::report::rows::{CustomerCall, CustomerRow};
-use crate::report::{CsvFile, Output, ReportOptions, Summary, table};
+use crate::report::{CsvFile, FormulaGuard, Output, ReportOptions, Summary, table};
 
 /// Merges the customer partials, writes customers.csv in first-appearance order, and counts.
 pub(crate) fn roll_up(
@@ -43,7 +43,7 @@ pub(crate) fn roll_up(
         }
     });
     let csv = table(opts, Output::Customers, &CustomerRow::HEADER, merged, |c, out| {
-        write_customer(c, history, summary, out);
+        write_customer(c, history, summary, (out, opts.guard));
     })?;
     match failure {
         Some(e) => Err(e.into()),
@@ -52,7 +52,12 @@ pub(crate) fn roll_up(
 }
 
 /// Counts one merged customer and appends its customers.csv row.
-fn write_customer(c: &CustomerPart, history: Option<&History>, summary: &mut Summary, out: &mut Vec<u8>) {
+fn write_customer(
+    c: &CustomerPart,
+    history: Option<&History>,
+    summary: &mut Summary,
+    (out, guard): (&mut Vec<u8>, FormulaGuard),
+) {
     let issues = c.issues();
     let counts = &mut summary.customers;
     counts.total += 1;
@@ -85,5 +90,5 @@ fn write_customer(c: &CustomerPart, history: Option<&History>, summary: &mut Sum
         }),
         issues,
     }
-    .write(out);
+    .write(out, guard);
 }

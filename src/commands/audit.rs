@@ -14,7 +14,7 @@ use crate::history::logs::{HistoryColumns, LogFormat, check_time_format, parse_m
 use crate::history::{HistoryOptions, parse_as_of};
 use crate::input::{Encoding, InputOptions, Spool, must_be_file};
 use crate::phone::Engine;
-use crate::report::{OutputEncoding, ReportOptions};
+use crate::report::{FormulaGuard, OutputEncoding, ReportOptions};
 use crate::rules::RuleSet;
 
 /// Records per batch: large enough to keep every core busy, small enough to keep memory flat
@@ -88,6 +88,11 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             lang: args.engine.lang(),
             mask: args.mask,
             shared_threshold: args.shared_threshold,
+            guard: if args.no_formula_guard {
+                FormulaGuard::Off
+            } else {
+                FormulaGuard::On
+            },
         },
         default_area_code: args.engine.default_area_code.clone(),
         prune,

@@ -22,20 +22,55 @@ pub(crate) enum OutputEncoding {
     Gb18030,
 }
 
+/// The guard against CSV formula injection (OWASP): a spreadsheet runs a cell that starts
+/// with `=`, `+`, `-` or `@` as a formula, and a tab or CR before one hides it. Every cell the
+/// tool copies from input text gets a single quote in front when it starts with one of those,
+/// and when it starts with a quote itself, so that the rule can be undone exactly: drop one
+/// leading `'` from any copied cell that has one. The tool's own canonical fields (e164,
+/// national, codes, counts) are never guarded: they stay machine-readable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum FormulaGuard {
+    /// Guard copied cells (the default).
+    #[default]
+    On,
+    /// `--no-formula-guard`: copied cells stay as they were.
+    Off,
+}
+
+impl FormulaGuard {
+    /// Whether `field`, copied from input, needs the quote in front.
+    pub(crate) fn applies(self, field: &str) -> bool {
+        self == FormulaGuard::On && field.as_bytes().first().copied().is_some_and(is_trigger)
+    }
+}
+
 /// Writes `field` as a CSV field: quoted when it holds the delimiter, a quote, a line break,
 /// or leading/trailing spaces.
 pub(crate) fn write_field(out: &mut Vec<u8>, field: &str, delimiter: u8) {
+    write_prefixed(out, "", field, delimiter);
+}
+
+/// Writes `field`, copied from input, as a CSV field under `guard`.
+pub(crate) fn write_input_field(out: &mut Vec<u8>, field: &str, delimiter: u8, guard: FormulaGuard) {
+    let prefix = if guard.applies(field) { "'" } else { "" };
+    write_prefixed(out, prefix, field, delimiter);
+}
+
+/// Writes `prefix` then `field` as one CSV field, quoted as [`write_field`] says.
+fn write_prefixed(out: &mut Vec<u8>, prefix: &str, field: &str, delimiter: u8) {
     let bytes = field.as_bytes();
     let needs_quotes = memchr::memchr3(b'"', b'\n', b'\r', bytes).is_some()
         || memchr::memchr(delimiter, bytes).is_some()
         || field.starts_with(' ')
         || field.ends_with(' ');
     if !needs_quotes {
+        out.extend_from_slice(prefix.as_bytes());
         out.extend_from_slice(bytes);
         return;
     }
     out.push(b'"');
-    for b in field.bytes() {
+    out.extend_from_slice(prefix.as_bytes());
+    for &b in bytes {
         if b == b'"' {
             out.push(b'"');
         }
@@ -46,11 +81,69 @@ pub(crate) fn write_field(out: &mut Vec<u8>, field: &str, delimiter: u8) {
 
 /// Writes fields as one delimited record, without its line terminator.
 pub(crate) fn write_record<'f>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'f str>, delimiter: u8) {
+    write_input_record(out, fields, delimiter, FormulaGuard::Off);
+}
+
+/// Writes fields copied from input as one delimited record under `guard`, without its line
+/// terminator.
+pub(crate) fn write_input_record<'f>(
+    out: &mut Vec<u8>,
+    fields: impl IntoIterator<Item = &'f str>,
+    delimiter: u8,
+    guard: FormulaGuard,
+) {
     for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
-        write_field(out, field, delimiter);
+        write_input_field(out, field, delimiter, guard);
+    }
+}
+
+/// Whether a cell starting with byte `b` needs the guard's quote (see [`FormulaGuard`]).
+fn is_trigger(b: u8) -> bool {
+    matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'')
+}
+
+/// Appends `text`, a record copied byte for byte, with the guard's quote inserted at every
+/// field start whose first character needs it (inside the quotes of a quoted field); all
+/// other bytes stay as they were. A malformed record cannot be split reliably, so this walks
+/// it the way a spreadsheet reads it.
+pub(crate) fn write_verbatim_guarded(out: &mut Vec<u8>, text: &[u8], delimiter: u8, guard: FormulaGuard) {
+    if guard == FormulaGuard::Off {
+        out.extend_from_slice(text);
+        return;
+    }
+    let (mut in_quotes, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if field_start && b != delimiter {
+            field_start = false;
+            let quoted = b == b'"';
+            let first = if quoted { text.get(i + 1).copied() } else { Some(b) };
+            if quoted {
+                out.push(b'"');
+                in_quotes = true;
+                i += 1;
+            }
+            if first.is_some_and(is_trigger) {
+                out.push(b'\'');
+            }
+            continue;
+        }
+        out.push(b);
+        if in_quotes && b == b'"' {
+            if text.get(i + 1) == Some(&b'"') {
+                out.push(b'"');
+                i += 1;
+            } else {
+                in_quotes = false;
+            }
+        } else if !in_quotes && b == delimiter {
+            field_start = true;
+        }
+        i += 1;
     }
 }
 
@@ -58,12 +151,17 @@ pub(crate) fn write_record<'f>(out: &mut Vec<u8>, fields: impl IntoIterator<Item
 pub(crate) struct RowWriter<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
+    guard: FormulaGuard,
 }
 
 impl<'a> RowWriter<'a> {
-    /// A row appended to `out`.
-    pub(crate) fn new(out: &'a mut Vec<u8>) -> Self {
-        RowWriter { out, first: true }
+    /// A row appended to `out`; fields copied from input are written under `guard`.
+    pub(crate) fn new(out: &'a mut Vec<u8>, guard: FormulaGuard) -> Self {
+        RowWriter {
+            out,
+            first: true,
+            guard,
+        }
     }
 
     fn sep(&mut self) {
@@ -73,10 +171,18 @@ impl<'a> RowWriter<'a> {
         self.first = false;
     }
 
-    /// A text field, quoted as needed.
+    /// A text field of the tool's own (a code, a status, a canonical number), quoted as needed.
     pub(crate) fn text(&mut self, s: &str) -> &mut Self {
         self.sep();
         write_field(self.out, s, b',');
+        self
+    }
+
+    /// A text field copied from input (a cell, a header name, an id), guarded and quoted as
+    /// needed.
+    pub(crate) fn input(&mut self, s: &str) -> &mut Self {
+        self.sep();
+        write_input_field(self.out, s, b',', self.guard);
         self
     }
 
@@ -164,7 +270,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut f = CsvFile::create(dir.path(), Output::Numbers, OutputEncoding::Utf8Bom, &["a", "b"]).unwrap();
         let mut rows = Vec::new();
-        RowWriter::new(&mut rows).num(1).text("手机").end();
+        RowWriter::new(&mut rows, FormulaGuard::On).num(1).text("手机").end();
         f.write_rows(&rows).unwrap();
         f.commit().unwrap();
         assert_eq!(
@@ -178,5 +284,68 @@ mod tests {
             std::fs::read(dir.path().join("shared.csv")).unwrap(),
             b"\xca\xd6\xbb\xfa\r\n1\r\n"
         );
+    }
+
+    #[test]
+    fn the_guard_quotes_cells_that_a_spreadsheet_would_run() {
+        // (copied cell, as written with the guard on) — OWASP's list plus the quote itself.
+        let cases = [
+            ("=1+2", "'=1+2"),
+            ("+8613971234567", "'+8613971234567"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "\"'\r=1\""),
+            ("'quoted", "''quoted"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+            ),
+            ("13971234567", "13971234567"),
+            ("a=b", "a=b"),
+            (" =1", "\" =1\""),
+            ("", ""),
+        ];
+        for (cell, want) in cases {
+            let mut out = Vec::new();
+            write_input_field(&mut out, cell, b',', FormulaGuard::On);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{cell:?}");
+            let mut raw = Vec::new();
+            write_input_field(&mut raw, cell, b',', FormulaGuard::Off);
+            let mut plain = Vec::new();
+            write_field(&mut plain, cell, b',');
+            assert_eq!(raw, plain, "{cell:?}: the guard off writes the cell as it was");
+        }
+    }
+
+    #[test]
+    fn guarded_cells_read_back_and_the_rule_undoes_exactly() {
+        let cells = ["=1", "'=1", "''", "'", "+86", "-", "x", "\t", "\"=q\""];
+        let mut out = Vec::new();
+        write_input_record(&mut out, cells, b',', FormulaGuard::On);
+        let back = split_fields(&out, b',');
+        let undone: Vec<&str> = back.iter().map(|c| c.strip_prefix('\'').unwrap_or(c)).collect();
+        assert_eq!(undone, cells);
+    }
+
+    #[test]
+    fn verbatim_records_get_the_quote_at_field_starts_only() {
+        let cases: [(&[u8], u8, &[u8]); 7] = [
+            (b"=cmd|' /C calc'!A0,x", b',', b"'=cmd|' /C calc'!A0,x"),
+            (b"1,\"=2\",-3", b',', b"1,\"'=2\",'-3"),
+            (b"1,a=b,\"x,=y\"", b',', b"1,a=b,\"x,=y\""),
+            (b"1,\"a\"\"=b\",@c", b',', b"1,\"a\"\"=b\",'@c"),
+            (b"1\t=2\t\t+3", b'\t', b"1\t'=2\t\t'+3"),
+            (b"1,\"never closed,=2", b',', b"1,\"never closed,=2"),
+            (b",,", b',', b",,"),
+        ];
+        for (text, delimiter, want) in cases {
+            let mut out = Vec::new();
+            write_verbatim_guarded(&mut out, text, delimiter, FormulaGuard::On);
+            assert_eq!(out, want, "{}", String::from_utf8_lossy(text));
+            let mut off = Vec::new();
+            write_verbatim_guarded(&mut off, text, delimiter, FormulaGuard::Off);
+            assert_eq!(off, text);
+        }
     }
 }

@@ -18,8 +18,8 @@ pub(crate) mod rows;
 mod set;
 mod summary;
 
-pub(crate) use csv::CsvFile;
 pub(crate) use csv::OutputEncoding;
+pub(crate) use csv::{CsvFile, FormulaGuard};
 pub(crate) use model::{GateStatus, ReportOptions, Run, Shared, ThresholdResult};
 pub(crate) use outputs::{Output, help as outputs_help};
 pub(crate) use rows::{BadRow, NumberRow, PruneRow, RemovedRow};
@@ -62,7 +62,7 @@ impl Streams {
     ) -> anyhow::Result<Streams> {
         let (dir, enc) = (opts.out.as_path(), opts.encoding);
         let mut header = Vec::new();
-        rows::write_cleaned(&mut header, headers.iter().map(String::as_str), delimiter);
+        rows::write_cleaned_header(&mut header, headers.iter().map(String::as_str), delimiter, opts.guard);
         let prune = if history {
             Some(CsvFile::create(dir, Output::Prune, enc, &PruneRow::HEADER)?)
         } else {

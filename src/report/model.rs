@@ -26,6 +26,9 @@ pub(crate) struct ReportOptions {
     pub(crate) mask: bool,
     /// A number shared by at least this many customers counts as `duplicate.across_records`.
     pub(crate) shared_threshold: u64,
+    /// The formula-injection guard on cells copied from input (`--no-formula-guard` turns it
+    /// off).
+    pub(crate) guard: super::FormulaGuard,
 }
 
 /// Whether a `--fail-on` check passed.

@@ -4,7 +4,7 @@
 //! String of its own.
 
 pub(crate) use super::csv::write_record;
-use super::csv::{NEWLINE, RowWriter};
+use super::csv::{FormulaGuard, NEWLINE, RowWriter, write_input_record, write_verbatim_guarded};
 use crate::history::ComplianceRule;
 use crate::history::policy::{self, Action, Fine, Status};
 use crate::history::state::Minutes;
@@ -93,15 +93,15 @@ impl NumberRow<'_> {
         "next_slot",
     ];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
         row.num(self.line)
             .num(self.record)
-            .text(self.customer_id)
-            .text(self.column);
+            .input(self.customer_id)
+            .input(self.column);
         row.text(self.relation.as_str())
-            .text(self.raw)
+            .input(self.raw)
             .text(self.e164)
             .text(self.national);
         row.text(self.extension)
@@ -152,15 +152,15 @@ impl RemovedRow<'_> {
         "reason",
     ];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
         row.num(self.line)
             .num(self.record)
-            .text(self.customer_id)
-            .text(self.column);
-        row.text(self.raw)
-            .text(self.cell)
+            .input(self.customer_id)
+            .input(self.column);
+        row.input(self.raw)
+            .input(self.cell)
             .text(Verdict::of(self.issues).as_str());
         row.text(&codes(self.issues)).text(self.reason).end();
     }
@@ -179,11 +179,11 @@ impl BadRow<'_> {
     /// The header of bad_rows.csv.
     pub(crate) const HEADER: [&'static str; 5] = ["line", "record", "reason", "fields", "raw"];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
         row.num(self.line).num(self.record).text(self.reason).num(self.fields);
-        row.text(self.raw).end();
+        row.input(self.raw).end();
     }
 }
 
@@ -214,11 +214,11 @@ impl PruneRow<'_> {
         "reason",
     ];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
-        row.num(self.line).text(self.customer_id).text(self.column);
-        row.text(self.relation.as_str()).text(self.raw).text(self.national);
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
+        row.num(self.line).input(self.customer_id).input(self.column);
+        row.text(self.relation.as_str()).input(self.raw).text(self.national);
         row.text(self.status.as_str())
             .text(self.fine.as_str())
             .text(self.reason)
@@ -292,10 +292,10 @@ impl CustomerRow<'_> {
         "issues",
     ];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
-        row.text(self.id)
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
+        row.input(self.id)
             .num(self.first_line)
             .num(self.records)
             .num(self.numbers);
@@ -331,9 +331,9 @@ impl OrphanRow<'_> {
     /// The header of orphans.csv.
     pub(crate) const HEADER: [&'static str; 5] = ["number", "attempts", "last_attempt", "status", "fine_status"];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
         row.text(self.number).num(self.attempts);
         row.text(&policy::format_minutes(self.last_attempt));
         row.text(self.status.as_str()).text(self.fine.as_str()).end();
@@ -356,12 +356,12 @@ impl ComplianceRow<'_> {
     /// The header of compliance.csv.
     pub(crate) const HEADER: [&'static str; 6] = ["rule", "number", "time", "log", "line", "unanswered"];
 
-    /// Appends the row to `out`.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut row = RowWriter::new(out);
+    /// Appends the row to `out`; cells copied from input are written under `guard`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, guard: FormulaGuard) {
+        let mut row = RowWriter::new(out, guard);
         row.text(self.rule.as_str()).text(self.number).text(self.time);
         match self.place {
-            Some((log, line)) => row.text(log).num(line),
+            Some((log, line)) => row.input(log).num(line),
             None => row.text("").text(""),
         };
         match self.unanswered {
@@ -375,18 +375,42 @@ impl ComplianceRow<'_> {
 /// One row of shared.csv.
 pub(crate) fn write_shared(out: &mut Vec<u8>, s: &super::Shared) {
     let lines: Vec<String> = s.lines.iter().map(u64::to_string).collect();
-    let mut row = RowWriter::new(out);
+    let mut row = RowWriter::new(out, FormulaGuard::Off);
     row.text(&s.number).num(s.customers).text(&lines.join(";")).end();
 }
 
-/// Appends a record of cleaned.csv: the input's fields in the input's delimiter.
-pub(crate) fn write_cleaned<'f>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'f str>, delimiter: u8) {
-    write_record(out, fields, delimiter);
+/// Appends a record of cleaned.csv in the input's delimiter: each field with whether it was
+/// copied from input (guarded) or written by the tool (a rewritten phone cell, left as is).
+pub(crate) fn write_cleaned<'f>(
+    out: &mut Vec<u8>,
+    fields: impl Iterator<Item = (&'f str, bool)>,
+    delimiter: u8,
+    guard: FormulaGuard,
+) {
+    for (i, (field, copied)) in fields.enumerate() {
+        if i > 0 {
+            out.push(delimiter);
+        }
+        let guard = if copied { guard } else { FormulaGuard::Off };
+        super::csv::write_input_field(out, field, delimiter, guard);
+    }
     out.extend_from_slice(NEWLINE);
 }
 
-/// Appends a record that is passed through as it was read (a malformed one).
-pub(crate) fn write_verbatim(out: &mut Vec<u8>, text: &[u8]) {
-    out.extend_from_slice(text);
+/// Appends the header of cleaned.csv: the input's header names, guarded.
+pub(crate) fn write_cleaned_header<'f>(
+    out: &mut Vec<u8>,
+    names: impl Iterator<Item = &'f str>,
+    delimiter: u8,
+    guard: FormulaGuard,
+) {
+    write_input_record(out, names, delimiter, guard);
+    out.extend_from_slice(NEWLINE);
+}
+
+/// Appends a record that is passed through as it was read (a malformed one), its bytes kept
+/// but for the guard's quotes.
+pub(crate) fn write_verbatim(out: &mut Vec<u8>, text: &[u8], delimiter: u8, guard: FormulaGuard) {
+    write_verbatim_guarded(out, text, delimiter, guard);
     out.extend_from_slice(NEWLINE);
 }

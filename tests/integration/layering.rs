@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// The data flow, lowest first: a module may import only modules before it. A module with no
 /// files under `src/` is fine (modules are added by planned work before they exist).
 const ORDER: &[&str] = &[
-    "exit", "text", "rules", "phone", "input", "history", "report", "audit", "cli", "commands",
+    "exit", "text", "rules", "phone", "input", "history", "report", "audit", "cli", "commands", "fuzzing",
 ];
 
 /// One `crate::` path found in a file: the top-level module it names, and where.

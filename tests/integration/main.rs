@@ -20,6 +20,10 @@
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
 //!   docs/issue-codes.md kept equal to what the binary prints;
+//! - `hostile_content`: formula cells neutralised in every CSV output, input text inert in
+//!   report.md and on the terminal;
+//! - `properties`: random contact files: outputs read back, copies keep their bytes, cleaned
+//!   plus removed give back every phone value;
 //! - `layering`: the module order of src/ (no cycles; imports only from earlier modules);
 //! - `readme`: every README command run as written, with its documented exit and output;
 //!   links, `--fail-on` quoting and `--help` examples of the docs.
@@ -34,9 +38,11 @@ mod harness;
 mod history_cmd;
 mod history_exports;
 mod history_logs;
+mod hostile_content;
 mod layering;
 mod output_safety;
 mod output_signals;
+// mod properties; (lands with the byte-faithful record reader)
 mod readme;
 mod rules_cmd;
 mod snapshots;

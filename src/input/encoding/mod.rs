@@ -21,6 +21,8 @@ use std::io;
 
 pub(crate) use codec::{decode, encode};
 pub(crate) use pass::scan;
+#[cfg(feature = "fuzzing")]
+pub(crate) use pass::scan_with;
 
 /// Bytes read at a time. Memory stays at a few of these whatever the input's size.
 const BUF_LEN: usize = 64 * 1024;

@@ -20,7 +20,7 @@ pub(crate) fn scan(reader: impl Read, forced: Option<Encoding>) -> Result<Scan, 
 
 /// [`scan`] with the caller's buffer, so tests can split the input at every byte. The buffer
 /// must hold at least 4 bytes, the longest BOM.
-pub(super) fn scan_with(
+pub(crate) fn scan_with(
     mut reader: impl Read,
     forced: Option<Encoding>,
     buf: &mut [u8],

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{share, t, table_header};
+use super::{escape, share, t, table_header};
 use crate::history::ComplianceRule;
 use crate::history::policy::{self, Action, Status};
 use crate::phone::Lang;
@@ -103,7 +103,7 @@ fn history_notes(md: &mut String, o: &Run<'_>, lang: Lang) {
             )
         );
         for example in &h.calls.bad_examples {
-            let _ = writeln!(md, "- `{example}`");
+            let _ = writeln!(md, "- {}", escape::code(example));
         }
         md.push('\n');
     }
@@ -192,33 +192,7 @@ pub(super) fn unknown_outcomes(md: &mut String, o: &Run<'_>, lang: Lang) {
         "|---|---:|",
     );
     for (text, n) in list.iter().take(20) {
-        let _ = writeln!(md, "| {} | {n} |", table_cell(text));
+        let _ = writeln!(md, "| {} | {n} |", escape::inline(text));
     }
     md.push('\n');
-}
-
-/// Input text made safe for a Markdown table cell: no pipe, line break or backtick can
-/// change the table's structure.
-fn table_cell(text: &str) -> String {
-    let mut cell = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' => cell.push_str("\\|"),
-            '`' => cell.push('\''),
-            c if c.is_control() => cell.push(' '),
-            c => cell.push(c),
-        }
-    }
-    cell
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn input_text_cannot_break_a_table() {
-        assert_eq!(table_cell("a|b`c\nd"), "a\\|b'c d");
-        assert_eq!(table_cell("空号"), "空号");
-    }
 }

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+mod escape;
 mod history;
 
 use super::atomic::AtomicFile;
@@ -75,7 +76,7 @@ fn header(md: &mut String, o: &Run<'_>, lang: Lang) {
         md,
         "# {} {}\n",
         t(lang, "Contact audit:", "联系方式审计："),
-        o.input.display
+        escape::inline(&o.input.display)
     );
     let _ = writeln!(
         md,
@@ -211,7 +212,7 @@ fn columns(md: &mut String, o: &Run<'_>, lang: Lang) {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            col.name,
+            escape::inline(&col.name),
             col.relation.as_str(),
             v.total,
             v.ok,
@@ -278,7 +279,8 @@ fn checks(md: &mut String, o: &Run<'_>, lang: Lang) {
     );
     for c in o.checks {
         let unit = if c.percent { "%" } else { "" };
-        let _ = writeln!(md, "| `{}` | {}{unit} | {} |", c.rule, c.observed, c.status.as_str());
+        let rule = escape::code_cell(&c.rule);
+        let _ = writeln!(md, "| {rule} | {}{unit} | {} |", c.observed, c.status.as_str());
     }
     md.push('\n');
 }
