@@ -31,7 +31,11 @@ pub(crate) fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     names(dir)
         .into_iter()
         .map(|n| {
-            let bytes = std::fs::read(dir.join(&n)).unwrap();
+            let path = dir.join(&n);
+            if path.is_dir() {
+                return (format!("{n}/"), Vec::new());
+            }
+            let bytes = std::fs::read(path).unwrap();
             (n, bytes)
         })
         .collect()
@@ -240,6 +244,38 @@ fn a_run_replaces_the_earlier_set_whole_and_records_itself() {
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, set(&PLAIN_SET));
+}
+
+/// A late failure never leaves a mixed set. A directory planted at the temporary name the
+/// old code wrote summary.json under made that write fail after the new CSVs were already in
+/// place beside the earlier summary.json and report.md. Now such a name is a leftover, removed
+/// at the start: whatever the outcome, --out holds one run's set.
+#[test]
+fn a_late_failure_never_mixes_two_runs() {
+    let wd = Workdir::new();
+    wd.write("c.csv", CONTACTS);
+    assert_exit(&wd.run(&["audit", "c.csv", "--out", "out", "--quiet"]), 0);
+    let earlier = contents(&wd.path().join("out"));
+    let second = "客户编号,手机\nK9,13812345678\n";
+    wd.write("d.csv", second);
+    std::fs::create_dir_all(wd.path().join("out/.summary.json.tmp/trap")).unwrap();
+    let out = wd.run(&["audit", "d.csv", "--out", "out", "--quiet"]);
+    let now = contents(&wd.path().join("out"));
+    if out.status.code() == Some(0) {
+        let numbers = wd.read_string("out/numbers.csv");
+        let summary = wd.read_string("out/summary.json");
+        assert!(numbers.contains("13812345678") && !numbers.contains("13971234567"));
+        let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(second.as_bytes()));
+        assert!(summary.contains(&sha), "summary.json is the new run's");
+        assert_eq!(names(&wd.path().join("out")), set(&PLAIN_SET));
+    } else {
+        assert_eq!(
+            now,
+            earlier,
+            "a failed run leaves the earlier set whole: {}",
+            stderr(&out)
+        );
+    }
 }
 
 // 5. A gate that never passes by accident.
