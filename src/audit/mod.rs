@@ -238,7 +238,7 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
             names.join(", "),
             cfg.report.out.display(),
             if cfg.history.is_none() {
-                " (it had --history)"
+                " (the earlier run had --history)"
             } else {
                 ""
             }
