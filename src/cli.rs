@@ -32,9 +32,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Audit a contact file: check every phone cell, write a cleaning report, gate CI.
     ///
-    /// Writes the files listed below into --out (with --history every number also gets a
-    /// status and an action). Exit codes: 0 clean or under thresholds, 1 a --fail-on check
-    /// failed, 2 usage or rules error, 3 input unreadable or output unwritable.
+    /// Writes the files listed below into --out as one set, replacing the earlier run's
+    /// (with --history every number also gets a status and an action). Exit codes: 0 clean or
+    /// under thresholds, 1 a --fail-on check failed, 2 usage or rules error or a refused
+    /// --out, 3 input unreadable or output unwritable, 130/143 stopped by SIGINT/SIGTERM.
     ///
     /// Examples:
     ///   contact-audit audit contacts.csv --out audit/
@@ -89,9 +90,18 @@ pub struct AuditArgs {
     /// The contact file (CSV), or - for standard input.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
-    /// Output directory (created if needed).
+    /// Output directory (created if needed). It may hold only the outputs of earlier runs,
+    /// which the new set replaces whole; other files are refused unless --force.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into an --out directory that holds files contact-audit did not write (they are
+    /// left alone).
+    #[arg(long)]
+    pub force: bool,
+    /// Most bytes of standard input spooled (e.g. 500M, 50G; k, M, G, T are powers of 1000,
+    /// Ki, Mi, Gi, Ti of 1024). Default: 20G, or the free space of --out if less.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub spool_limit: Option<u64>,
     /// Input encoding; detected when omitted (a BOM, else all UTF-8, else all GB18030).
     #[arg(long, value_name = "NAME", value_parser = ["utf-8", "utf8", "gb18030", "gbk"])]
     pub encoding: Option<String>,
@@ -272,6 +282,36 @@ impl EngineArgs {
     }
 }
 
+/// A size such as `20G`, `500MB`, `1.5GiB` or `4096`: a number and an optional unit, k, M, G, T
+/// (powers of 1000) or Ki, Mi, Gi, Ti (powers of 1024), with or without a trailing B.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let unit = unit.trim();
+    let unit = unit.strip_suffix(['B', 'b']).unwrap_or(unit);
+    let scale: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" => 1,
+        "k" => 1000,
+        "m" => 1000_u64.pow(2),
+        "g" => 1000_u64.pow(3),
+        "t" => 1000_u64.pow(4),
+        "ki" => 1 << 10,
+        "mi" => 1 << 20,
+        "gi" => 1 << 30,
+        "ti" => 1 << 40,
+        _ => return Err(format!("`{text}`: give a size such as 500M, 20G or 1.5GiB")),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}`: give a size such as 500M, 20G or 1.5GiB"))?;
+    let bytes = value * scale as f64;
+    if bytes < 1.0 || bytes >= u64::MAX as f64 {
+        return Err(format!("`{text}`: give a size of at least 1 byte"));
+    }
+    Ok(bytes as u64)
+}
+
 fn lang_from_env() -> Lang {
     let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
@@ -292,5 +332,17 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_read_in_decimal_and_binary_units() {
+        assert_eq!(parse_size("20G"), Ok(20_000_000_000));
+        assert_eq!(parse_size("500MB"), Ok(500_000_000));
+        assert_eq!(parse_size("1.5GiB"), Ok(1_610_612_736));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("2 k"), Ok(2000));
+        for bad in ["", "G", "10X", "-1", "0", "1.2.3M"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -16,17 +16,17 @@ pub(crate) mod spill;
 
 use std::collections::HashSet;
 use std::io::IsTerminal as _;
-use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::exit::{ExitStatus, Unwritable};
+use crate::exit::ExitStatus;
 use crate::history::{self, History, HistoryOptions};
-use crate::input::{self, Input, InputOptions};
+use crate::input::{self, Input, InputOptions, Spool};
 use crate::phone::Engine;
-use crate::report::{self, CsvFile, GateStatus, ReportOptions, Run, Streams, Summary};
+use crate::report::guard::InputFile;
+use crate::report::{self, CsvFile, GateStatus, OutputSet, ReportOptions, Run, Streams, Summary};
 use crate::rules::RuleSet;
 use customers::CustomerPart;
 use gate::{Threshold, ThresholdResult};
@@ -50,6 +50,8 @@ pub(crate) struct AuditConfig {
     pub(crate) checks: Vec<Threshold>,
     /// Exit 0 even when a check fails.
     pub(crate) exit_zero: bool,
+    /// Write into an `--out` that holds files the tool did not write.
+    pub(crate) force: bool,
     /// The worker threads (`-j`), started before any I/O.
     pub(crate) pool: rayon::ThreadPool,
     /// No progress bar, no report on stdout.
@@ -64,23 +66,31 @@ pub(crate) struct AuditConfig {
     pub(crate) history: Option<HistoryOptions>,
 }
 
-/// Runs the audit.
+/// Runs the audit: refuses an `--out` where an output would replace an input or write
+/// through a link (before anything is created), writes every output into the run's own
+/// directory, and moves the finished set into `--out` whole.
 pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
-    let input = open_input(cfg)?;
-    refuse_overwriting_inputs(cfg, &input, &cfg.report.out)?;
+    let started = jiff::Timestamp::now();
+    report::guard::check_out(&cfg.report.out, &inputs(cfg), cfg.force)?;
+    let (input, set) = open_input(cfg)?;
+    // From here on every file is written into the run's directory.
+    let opts = ReportOptions {
+        out: set.dir().to_path_buf(),
+        ..cfg.report.clone()
+    };
     let mut engine = Engine::new(rules);
     if let Some(code) = &cfg.default_area_code {
         engine = engine.with_default_area(code).context("--default-area-code")?;
     }
     let mut history = match &cfg.history {
-        Some(opts) => Some(
+        Some(h) => Some(
             cfg.pool
-                .install(|| history::load(opts, &engine, &rules.outcomes, rules.policy.clone()))?,
+                .install(|| history::load(h, &engine, &rules.outcomes, rules.policy.clone()))?,
         ),
         None => None,
     };
-    let sink = stream(cfg, &input, engine, history.as_ref())?;
-    let (files, summary, shared) = after_stream(cfg, sink, history.as_mut())?;
+    let sink = stream(cfg, &opts, &input, engine, history.as_ref())?;
+    let (files, summary, shared) = after_stream(cfg, &opts, sink, history.as_mut())?;
     let checks: Vec<ThresholdResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
     let failed = checks.iter().any(|c| c.status == GateStatus::Fail);
     let status = if failed && !cfg.exit_zero {
@@ -89,7 +99,7 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
         ExitStatus::Success
     };
     let run = Run {
-        opts: &cfg.report,
+        opts: &opts,
         input: &input,
         rules,
         summary: &summary,
@@ -97,16 +107,38 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
         checks: &checks,
         status,
         history: history.as_ref(),
+        started,
     };
-    finish(&run, files, cfg.quiet)?;
+    finish(&run, files, set, cfg)?;
     Ok(status)
 }
 
+/// The files the run reads, for the guard: the contact file (not standard input) and each
+/// history log.
+fn inputs(cfg: &AuditConfig) -> Vec<InputFile> {
+    let contacts = (cfg.input.path.as_os_str() != "-").then(|| cfg.input.path.clone());
+    let logs = cfg.history.iter().flat_map(|h| h.paths.iter().cloned());
+    contacts
+        .into_iter()
+        .chain(logs)
+        .map(|path| InputFile {
+            display: path.display().to_string(),
+            path,
+        })
+        .collect()
+}
+
 /// Streams every record through the engine on the worker threads, into the sink.
-fn stream(cfg: &AuditConfig, input: &Input, engine: Engine<'_>, history: Option<&History>) -> anyhow::Result<Sink> {
-    let out = &cfg.report.out;
+fn stream(
+    cfg: &AuditConfig,
+    opts: &ReportOptions,
+    input: &Input,
+    engine: Engine<'_>,
+    history: Option<&History>,
+) -> anyhow::Result<Sink> {
+    let out = &opts.out;
     let mut sink = Sink {
-        streams: Streams::create(&cfg.report, &input.headers, input.delimiter, history.is_some())?,
+        streams: Streams::create(opts, &input.headers, input.delimiter, history.is_some())?,
         customers: Sorter::<CustomerPart>::new(out, cfg.sort_budget),
         sightings: Sorter::<SharedNumber>::new(out, cfg.sort_budget),
         matched: HashSet::new(),
@@ -119,7 +151,7 @@ fn stream(cfg: &AuditConfig, input: &Input, engine: Engine<'_>, history: Option<
         delimiter: input.delimiter,
         prune: &cfg.prune,
         max_field: cfg.max_field,
-        lang: cfg.report.lang,
+        lang: opts.lang,
         history,
         guard: cfg.report.guard,
     };
@@ -134,6 +166,7 @@ fn stream(cfg: &AuditConfig, input: &Input, engine: Engine<'_>, history: Option<
 /// returns every CSV output (to commit together), the finished counters and the shared list.
 fn after_stream(
     cfg: &AuditConfig,
+    opts: &ReportOptions,
     sink: Sink,
     history: Option<&mut History>,
 ) -> anyhow::Result<(Vec<CsvFile>, Summary, Vec<report::Shared>)> {
@@ -145,7 +178,7 @@ fn after_stream(
         mut summary,
     } = sink;
     let mut files = streams.into_files();
-    let (opts, budget) = (&cfg.report, cfg.sort_budget);
+    let budget = cfg.sort_budget;
     files.push(rollup::roll_up(
         customers,
         opts,
@@ -163,54 +196,59 @@ fn after_stream(
     Ok((files, summary, shared))
 }
 
-/// Opens the input. A file is opened before the output directory is made, so that an
-/// unreadable input leaves nothing behind; standard input is spooled into that directory.
-fn open_input(cfg: &AuditConfig) -> anyhow::Result<Input> {
-    let out = &cfg.report.out;
-    let create = || {
-        std::fs::create_dir_all(out)
-            .map_err(|e| anyhow::Error::new(Unwritable(format!("creating output directory {}: {e}", out.display()))))
-    };
-    if cfg.input.path.as_os_str() == "-" {
-        create()?;
-        return input::open(&cfg.input);
-    }
-    let input = input::open(&cfg.input)?;
-    create()?;
-    Ok(input)
-}
-
-/// Refuses an output directory where an output would replace the contact file or a
-/// history log.
-fn refuse_overwriting_inputs(cfg: &AuditConfig, input: &Input, out: &Path) -> anyhow::Result<()> {
-    let contacts = (!input.is_stdin()).then(|| (input.display.clone(), input.file().to_path_buf()));
-    let logs = cfg
-        .history
-        .iter()
-        .flat_map(|h| &h.paths)
-        .map(|p| (p.display().to_string(), p.clone()));
-    for (display, path) in contacts.into_iter().chain(logs) {
-        if let Some(output) = report::output_at(out, &path) {
-            anyhow::bail!(
-                "the input {display} is {}, one of the files the audit writes into {}: choose another --out directory",
-                output.name(),
-                out.display()
+/// Opens the input and begins the output set. A file is opened before the output directory
+/// is made, so that an unreadable input leaves nothing behind; standard input is spooled into
+/// the run's directory, so the set must begin first.
+fn open_input(cfg: &AuditConfig) -> anyhow::Result<(Input, OutputSet)> {
+    let begin = || -> anyhow::Result<OutputSet> {
+        let set = OutputSet::begin(&cfg.report.out)?;
+        if !set.leftovers().is_empty() {
+            eprintln!(
+                "contact-audit: removed what interrupted runs left in {}: {}",
+                cfg.report.out.display(),
+                set.leftovers().join(", ")
             );
         }
+        Ok(set)
+    };
+    if cfg.input.path.as_os_str() == "-" {
+        let set = begin()?;
+        let opts = InputOptions {
+            spool: Spool {
+                dir: set.dir().to_path_buf(),
+                limit: cfg.input.spool.limit,
+            },
+            ..cfg.input.clone()
+        };
+        return Ok((input::open(&opts)?, set));
     }
-    Ok(())
+    let input = input::open(&cfg.input)?;
+    Ok((input, begin()?))
 }
 
-/// Commits every output, then prints the report (unless quiet) and the failing checks, the
-/// last lines printed.
-fn finish(run: &Run<'_>, files: Vec<CsvFile>, quiet: bool) -> anyhow::Result<()> {
+/// Completes the outputs and moves the set into place, then says which earlier outputs it
+/// removed, prints the report (unless quiet) and the failing checks, the last lines printed.
+fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let report = report::finish(run, files)?;
+    let published = report::finish(run, files, set)?;
+    if !published.removed.is_empty() {
+        let names: Vec<&str> = published.removed.iter().map(|o| o.name()).collect();
+        eprintln!(
+            "contact-audit: removed {} from {}: outputs of an earlier run that this run does not write{}",
+            names.join(", "),
+            cfg.report.out.display(),
+            if cfg.history.is_none() {
+                " (the earlier run had --history)"
+            } else {
+                ""
+            }
+        );
+    }
     let mut out = std::io::stdout().lock();
-    let printed = if quiet {
+    let printed = if cfg.quiet {
         Ok(())
     } else {
-        out.write_all(report.as_bytes())
+        out.write_all(published.report.as_bytes())
     };
     // `audit ... --fail-on X | head -1`: a reader that stops early may silence the report,
     // never turn a failed gate into a pass, so a closed pipe ends the printing, not the run.

@@ -9,10 +9,10 @@ use crate::audit::gate::Threshold;
 use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig};
 use crate::cli::{AuditArgs, OutputEncodingArg};
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, interrupt};
 use crate::history::logs::{HistoryColumns, LogFormat, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
-use crate::input::{Encoding, InputOptions, must_be_file};
+use crate::input::{Encoding, InputOptions, Spool, must_be_file};
 use crate::phone::Engine;
 use crate::report::{FormulaGuard, OutputEncoding, ReportOptions};
 use crate::rules::RuleSet;
@@ -25,8 +25,10 @@ const MAX_FIELD: usize = 64 * 1024;
 /// Bytes each external sorter holds before spilling a run to disk.
 const SORT_BUDGET: usize = 8 << 20;
 
-/// Runs `audit`.
+/// Runs `audit`. SIGINT and SIGTERM are caught from the start: from then on a signal
+/// removes what the run created and exits 130 or 143 (`exit::interrupt`).
 pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitStatus> {
+    interrupt::install()?;
     let rules = super::load_rules(&args.engine)?;
     let cfg = config(args, &rules)?;
     audit::run(&cfg, &rules)
@@ -71,7 +73,10 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
             phone_columns: args.phone_columns.clone(),
             id_column: args.id_column.clone(),
-            spool_dir: args.out.clone(),
+            spool: Spool {
+                dir: args.out.clone(),
+                limit: args.spool_limit,
+            },
         },
         report: ReportOptions {
             out: args.out.clone(),
@@ -93,6 +98,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
         prune,
         checks,
         exit_zero: args.exit_zero,
+        force: args.force,
         pool,
         quiet: args.quiet,
         batch: BATCH,

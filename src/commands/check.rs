@@ -24,27 +24,34 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         let checked = engine.check(cell);
         match args.format {
             CheckFormat::Json => {
-                serde_json::to_writer(&mut out, &CellView::new(cell, &checked, &rules, lang))?;
+                // As an io::Error, so that a closed pipe is seen as one (serde_json's own
+                // error hides the io::Error from `source()`).
+                serde_json::to_writer(&mut out, &CellView::new(cell, &checked, &rules, lang))
+                    .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
             CheckFormat::Table => write_block(&mut out, cell, &checked, &rules, lang)?,
         }
         Ok(())
     };
-    if args.cells.is_empty() {
-        let mut stdin = std::io::stdin().lock();
-        let mut line = Vec::new();
-        while stdin.read_until(b'\n', &mut line).context("reading standard input")? > 0 {
-            let text = String::from_utf8_lossy(strip_newline(&line));
-            emit(&text)?;
-            line.clear();
+    let mut all = || -> anyhow::Result<()> {
+        if args.cells.is_empty() {
+            let mut stdin = std::io::stdin().lock();
+            let mut line = Vec::new();
+            while stdin.read_until(b'\n', &mut line).context("reading standard input")? > 0 {
+                let text = String::from_utf8_lossy(strip_newline(&line));
+                emit(&text)?;
+                line.clear();
+            }
+        } else {
+            for cell in &args.cells {
+                emit(cell)?;
+            }
         }
-    } else {
-        for cell in &args.cells {
-            emit(cell)?;
-        }
-    }
-    out.flush()?;
+        Ok(())
+    };
+    let result = all();
+    super::printed(result.and_then(|()| Ok(out.flush()?)))?;
     Ok(ExitStatus::Success)
 }
 

@@ -26,12 +26,12 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
     };
     let lang = args.lang();
     let mut out = BufWriter::new(std::io::stdout().lock());
-    match (args.format, args.code.is_some()) {
-        (ExplainFormat::Markdown, _) => write_markdown(&mut out, &chosen, lang)?,
-        (ExplainFormat::Text, true) => write_one(&mut out, chosen[0], lang)?,
-        (ExplainFormat::Text, false) => write_list(&mut out, &chosen, lang)?,
-    }
-    out.flush()?;
+    let written = match (args.format, args.code.is_some()) {
+        (ExplainFormat::Markdown, _) => write_markdown(&mut out, &chosen, lang),
+        (ExplainFormat::Text, true) => write_one(&mut out, chosen[0], lang),
+        (ExplainFormat::Text, false) => write_list(&mut out, &chosen, lang),
+    };
+    super::printed(written.and_then(|()| out.flush()).map_err(Into::into))?;
     Ok(ExitStatus::Success)
 }
 

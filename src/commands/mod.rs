@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::cli::{Args, Command, EngineArgs, RulesAction};
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, is_broken_pipe};
 use crate::rules::RuleSet;
 
 /// Runs the command the arguments name.
@@ -30,6 +30,17 @@ pub(crate) fn load_rules(args: &EngineArgs) -> anyhow::Result<RuleSet> {
     match &args.rules {
         Some(dir) => load_dir(dir),
         None => Ok(RuleSet::embedded()),
+    }
+}
+
+/// The result of printing to standard output, where a reader that stopped early (`... | head
+/// -1`) is no failure: the printing ends quietly and the command keeps its own exit status.
+/// Each command decides its status itself, so a closed pipe can never turn a failing gate or a
+/// bad rules set into exit 0, nor a finished `check` into an error.
+pub(crate) fn printed(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
     }
 }
 

@@ -12,15 +12,19 @@ pub(crate) fn check(dir: Option<&Path>) -> anyhow::Result<ExitStatus> {
     let errors = RuleSet::check(dir)?;
     let mut out = std::io::stdout().lock();
     let prefix = dir.map(|d| format!("{}/", d.display())).unwrap_or_default();
-    for e in &errors {
-        writeln!(out, "{prefix}{e}")?;
-    }
+    // A closed pipe ends the listing, never the status: bad lines still exit 2.
+    super::printed(
+        errors
+            .iter()
+            .try_for_each(|e| writeln!(out, "{prefix}{e}"))
+            .map_err(Into::into),
+    )?;
     if errors.is_empty() {
         let rules = match dir {
             Some(d) => RuleSet::load(d)?,
             None => RuleSet::embedded(),
         };
-        writeln!(
+        let line = writeln!(
             out,
             "rules {} ({}): ok: {} mobile blocks, {} area codes, {} service ranges, {} mobile region ranges",
             rules.version,
@@ -29,7 +33,8 @@ pub(crate) fn check(dir: Option<&Path>) -> anyhow::Result<ExitStatus> {
             rules.areas.iter().count(),
             rules.services.len(),
             rules.regions.len()
-        )?;
+        );
+        super::printed(line.map_err(Into::into))?;
         Ok(ExitStatus::Success)
     } else {
         eprintln!("contact-audit: {} bad line(s) in the rules set", errors.len());

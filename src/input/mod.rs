@@ -14,7 +14,7 @@ pub(crate) mod records;
 pub(crate) mod rows;
 pub(crate) mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 
@@ -23,7 +23,7 @@ pub(crate) use encoding::{Encoding, Scan};
 pub(crate) use records::{RawRecord, RecordReader};
 pub(crate) use rows::Row;
 pub(crate) use rows::{CsvRows, RowSource};
-pub(crate) use text::{TextFile, is_blank, must_be_file};
+pub(crate) use text::{Spool, TextFile, is_blank, must_be_file};
 
 use crate::exit::Unreadable;
 
@@ -40,8 +40,8 @@ pub(crate) struct InputOptions {
     pub(crate) phone_columns: Option<Vec<String>>,
     /// `--id-column`: overrides detection.
     pub(crate) id_column: Option<String>,
-    /// Where standard input may be spooled (the output directory).
-    pub(crate) spool_dir: PathBuf,
+    /// Where and how much of standard input may be spooled (the run's directory).
+    pub(crate) spool: Spool,
 }
 
 /// An opened input: decided encoding, dialect and header roles.
@@ -65,7 +65,7 @@ pub(crate) struct Input {
 /// undecodable input is [`Unreadable`] (exit 3); a header without phone columns, or an
 /// unknown `--phone-columns` name, is a usage error (exit 2).
 pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
-    let text = TextFile::open_or_stdin(&opts.path, opts.encoding, &opts.spool_dir)?;
+    let text = TextFile::open_or_stdin(&opts.path, opts.encoding, &opts.spool)?;
     // The header is the first line: a blank first line means there is none.
     let header = match text.first_record()? {
         Some(rec) if rec.line == 1 => rec.text,
@@ -94,16 +94,6 @@ impl Input {
     pub(crate) fn rows(&self) -> anyhow::Result<Box<dyn RowSource>> {
         let records = self.text.records(self.delimiter, Some(1))?;
         Ok(Box::new(CsvRows::new(records, self.display.clone())))
-    }
-
-    /// The file read, for the check that outputs never overwrite the input.
-    pub(crate) fn file(&self) -> &Path {
-        self.text.file()
-    }
-
-    /// True when the input came from standard input.
-    pub(crate) fn is_stdin(&self) -> bool {
-        self.text.is_stdin()
     }
 }
 

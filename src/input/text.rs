@@ -5,16 +5,20 @@
 //! ([`encoding::scan`], which also gives its size and SHA-256), and then hands out decoded
 //! streams of it: the first non-blank record, and readers of the records after a header.
 //! A missing or undecodable file is [`Unreadable`] (exit 3), named as the user wrote it.
+//!
+//! The standard input spool is a `tempfile` in the run's directory: a random name created
+//! exclusively (never a file or symlink planted at a predictable name), private (0600), and
+//! bounded by [`Spool::limit`] so that an endless stream cannot fill the disk.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use tempfile::TempPath;
 
 use super::encoding::{self, Encoding, Scan};
 use super::records::{RawRecord, RecordReader};
-use crate::exit::Unreadable;
+use crate::exit::{Unreadable, Unwritable};
 
 /// Bytes buffered on each side of the decoder.
 const BUF_LEN: usize = 1 << 16;
@@ -26,19 +30,29 @@ pub(crate) struct TextFile {
     pub(crate) display: String,
     /// The file actually read (a spool file for standard input).
     file: PathBuf,
-    /// True when `file` is a spool to delete when done.
-    spooled: bool,
+    /// The spool of standard input, held only to be deleted when dropped.
+    _spool: Option<TempPath>,
     /// What the full pass found.
     pub(crate) scan: Scan,
 }
 
-impl Drop for TextFile {
-    fn drop(&mut self) {
-        if self.spooled {
-            let _ = std::fs::remove_file(&self.file);
-        }
-    }
+/// Where and how much of standard input may be spooled.
+#[derive(Debug, Clone)]
+pub(crate) struct Spool {
+    /// The directory (the run's own, inside `--out`).
+    pub(crate) dir: PathBuf,
+    /// The most bytes spooled (`--spool-limit`); `None`: the smaller of [`DEFAULT_SPOOL_LIMIT`]
+    /// and the free space of `dir`.
+    pub(crate) limit: Option<u64>,
 }
+
+/// The name prefix of the spool file (recognised, and removed, by the next run if this one
+/// is killed).
+pub(crate) const SPOOL_PREFIX: &str = ".contact-audit-stdin-";
+
+/// The default spool limit: 20 GB, generous for any contact file, and far short of what an
+/// endless stream (`cat /dev/zero`) fills.
+pub(crate) const DEFAULT_SPOOL_LIMIT: u64 = 20_000_000_000;
 
 /// A path that is not a readable file is unreadable (exit 3), in plain words: `does not
 /// exist` or `is not a file`. The configuration stage calls it for every input before any
@@ -59,57 +73,36 @@ impl TextFile {
     /// Opens `path` and scans it whole; `forced` is `--encoding`. A file that cannot be
     /// opened is named with the system's reason.
     pub(crate) fn open(path: &Path, forced: Option<Encoding>) -> anyhow::Result<TextFile> {
-        Self::scanned(path.display().to_string(), path.to_path_buf(), false, forced)
+        Self::scanned(path.display().to_string(), path.to_path_buf(), None, forced)
     }
 
-    /// The contact input: `-` reads standard input, spooled into `spool_dir`; a path that is
+    /// The contact input: `-` reads standard input, spooled as `spool` says; a path that is
     /// not a file is refused in plain words (`does not exist`, `is not a file`).
-    pub(crate) fn open_or_stdin(path: &Path, forced: Option<Encoding>, spool_dir: &Path) -> anyhow::Result<TextFile> {
+    pub(crate) fn open_or_stdin(path: &Path, forced: Option<Encoding>, spool: &Spool) -> anyhow::Result<TextFile> {
         if path.as_os_str() != "-" {
             must_be_file(path)?;
             return Self::open(path, forced);
         }
-        let spool = spool_dir.join(format!(".contact-audit-stdin-{}.tmp", std::process::id()));
-        let mut out = File::create(&spool).with_context(|| format!("creating spool file {}", spool.display()))?;
-        io::copy(&mut io::stdin().lock(), &mut out).map_err(|e| {
-            let _ = std::fs::remove_file(&spool);
-            anyhow::Error::new(Unreadable(format!("standard input: {e}")))
-        })?;
-        Self::scanned("-".to_string(), spool, true, forced)
+        let tmp = spool_stdin(spool)?;
+        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), forced)
     }
 
-    /// Scans `file`, deleting it on failure when it is a spool.
-    fn scanned(display: String, file: PathBuf, spooled: bool, forced: Option<Encoding>) -> anyhow::Result<TextFile> {
-        let scanned = File::open(&file)
-            .map_err(|e| unreadable(&display, &e))
-            .and_then(|reader| {
-                encoding::scan(BufReader::with_capacity(BUF_LEN, reader), forced)
-                    .map_err(|e| anyhow::Error::new(Unreadable(format!("{display}: {e}"))))
-            });
-        match scanned {
-            Ok(scan) => Ok(TextFile {
-                display,
-                file,
-                spooled,
-                scan,
-            }),
-            Err(e) => {
-                if spooled {
-                    let _ = std::fs::remove_file(&file);
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// The file actually read (a spool file for standard input).
-    pub(crate) fn file(&self) -> &Path {
-        &self.file
-    }
-
-    /// True when the text came from standard input.
-    pub(crate) fn is_stdin(&self) -> bool {
-        self.spooled
+    /// Scans `file` (a spool, if given, is deleted on failure by being dropped).
+    fn scanned(
+        display: String,
+        file: PathBuf,
+        spool: Option<TempPath>,
+        forced: Option<Encoding>,
+    ) -> anyhow::Result<TextFile> {
+        let reader = File::open(&file).map_err(|e| unreadable(&display, &e))?;
+        let scan = encoding::scan(BufReader::with_capacity(BUF_LEN, reader), forced)
+            .map_err(|e| anyhow::Error::new(Unreadable(format!("{display}: {e}"))))?;
+        Ok(TextFile {
+            display,
+            file,
+            _spool: spool,
+            scan,
+        })
     }
 
     /// The decoded (UTF-8, BOM stripped) stream of the whole file.
@@ -160,6 +153,78 @@ pub(crate) fn is_blank(text: &[u8]) -> bool {
     text.iter().all(u8::is_ascii_whitespace)
 }
 
+/// Copies standard input into a new spool file, at most the limit; more is unreadable
+/// (exit 3) and the spool is removed (dropped) before the error is returned.
+fn spool_stdin(spool: &Spool) -> anyhow::Result<TempPath> {
+    let (limit, why) = match spool.limit {
+        Some(limit) => (limit, "--spool-limit"),
+        None => match free_space(&spool.dir) {
+            Some(free) if free < DEFAULT_SPOOL_LIMIT => (free, "the free space where it is spooled"),
+            _ => (DEFAULT_SPOOL_LIMIT, "the default"),
+        },
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(SPOOL_PREFIX)
+        .suffix(".tmp")
+        .tempfile_in(&spool.dir)
+        .map_err(|e| unwritable_spool(&spool.dir, &e))?;
+    let (file, path) = tmp.into_parts();
+    let mut out = io::BufWriter::with_capacity(BUF_LEN, file);
+    let mut stdin = io::stdin().lock().take(limit.saturating_add(1));
+    let mut buf = vec![0; BUF_LEN];
+    let mut copied = 0u64;
+    loop {
+        let n = match stdin.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(anyhow::Error::new(Unreadable(format!("standard input: {e}")))),
+        };
+        copied += n as u64;
+        if copied > limit {
+            return Err(anyhow::Error::new(Unreadable(format!(
+                "standard input is larger than the spool limit of {} ({why}); the spool was removed. \
+                 Save the input to a file and audit the file, or give --spool-limit SIZE (e.g. 50G)",
+                human_bytes(limit)
+            ))));
+        }
+        out.write_all(&buf[..n]).map_err(|e| unwritable_spool(&spool.dir, &e))?;
+    }
+    out.flush().map_err(|e| unwritable_spool(&spool.dir, &e))?;
+    Ok(path)
+}
+
+/// Bytes free to an unprivileged writer in `dir`'s file system, if it can be asked.
+fn free_space(dir: &Path) -> Option<u64> {
+    let s = rustix::fs::statvfs(dir).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
+/// `1.5 GB`, `20 GB`, `300 MB`, `512 bytes` (powers of 1000, as `--spool-limit` reads them).
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (1_000_000_000_000, "TB"),
+        (1_000_000_000, "GB"),
+        (1_000_000, "MB"),
+        (1000, "kB"),
+    ];
+    match UNITS.iter().find(|(size, _)| n >= *size) {
+        Some((size, unit)) => {
+            let value = format!("{:.1}", n as f64 / *size as f64);
+            format!("{} {unit}", value.trim_end_matches(".0"))
+        }
+        None => format!("{n} bytes"),
+    }
+}
+
+/// The spool could not be written (disk full, read-only): exit 3.
+fn unwritable_spool(dir: &Path, e: &io::Error) -> anyhow::Error {
+    anyhow::Error::new(Unwritable(format!(
+        "spooling standard input into {}: {e}",
+        dir.display()
+    )))
+}
+
 fn unreadable(display: &str, e: &io::Error) -> anyhow::Error {
     anyhow::Error::new(Unreadable(format!("{display}: {e}")))
 }
@@ -207,11 +272,21 @@ mod tests {
             message.contains("nope.csv: ") && !message.ends_with("does not exist"),
             "{message}"
         );
-        let spool = dir.path().to_path_buf();
+        let spool = Spool {
+            dir: dir.path().to_path_buf(),
+            limit: None,
+        };
         let not_file = TextFile::open_or_stdin(dir.path(), None, &spool).unwrap_err();
         assert_eq!(not_file.to_string(), format!("{}: is not a file", dir.path().display()));
         let bad = TextFile::open(&file(&dir, b"ok\n\xFF\xFF\n"), None).unwrap_err();
         assert_eq!(crate::exit::status_of(&bad).code(), 3);
         assert!(bad.to_string().contains("not valid UTF-8 or GB18030"), "{bad}");
+    }
+
+    #[test]
+    fn sizes_are_shown_in_the_units_the_flag_reads() {
+        assert_eq!(human_bytes(20_000_000_000), "20 GB");
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+        assert_eq!(human_bytes(999), "999 bytes");
     }
 }

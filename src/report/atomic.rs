@@ -1,49 +1,88 @@
-//! Atomic files: every output is written under a temporary name in the output directory and
-//! renamed into place only when complete, so a crash or an error never leaves a half-written
-//! file that looks finished.
+//! Atomic files: every output is written under a temporary name and renamed to its own name
+//! only when complete, so a crash or an error never leaves a half-written file that looks
+//! finished. The files of a run are written in the run's own directory ([`super::set`]), and
+//! moved into `--out` together when every one is complete.
+//!
+//! The temporary file is created by `tempfile`: a random name opened with `O_CREAT|O_EXCL`,
+//! which never follows a symlink planted at that name (the old predictable `.numbers.csv.tmp`
+//! could be a link to any file the user may write).
 
-use std::fs::File;
+use std::fs::{File, Permissions};
 use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
+use tempfile::TempPath;
+
+use super::outputs::RUN_DIR_PREFIX;
 use crate::exit::Unwritable;
 
 /// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed.
 pub(crate) struct AtomicFile {
-    tmp: PathBuf,
+    /// Where the file goes when committed.
     path: PathBuf,
-    out: Option<BufWriter<File>>,
+    /// The name messages give it: where the user will look for it.
+    shown: PathBuf,
+    /// The file, under its temporary name, until committed. The path is held apart from
+    /// the file so write errors stay plain (tempfile's own writer appends the temporary
+    /// path to every error).
+    out: Option<(BufWriter<File>, TempPath)>,
 }
 
 impl AtomicFile {
-    /// Creates `dir/name` (as `dir/.name.tmp` until committed).
+    /// Creates `dir/name` (under a random temporary name until committed). Outputs get the
+    /// permissions `File::create` gives (0666 less the umask), not tempfile's private 0600,
+    /// since they are reports to share.
     pub(crate) fn create(dir: &Path, name: &str) -> anyhow::Result<AtomicFile> {
         let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let file = File::create(&tmp).map_err(|e| unwritable(&tmp, &e))?;
+        let shown = shown(dir, name);
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .permissions(Permissions::from_mode(0o666))
+            .tempfile_in(dir)
+            .map_err(|e| unwritable(&shown, &e))?;
+        let (file, tmp) = tmp.into_parts();
         Ok(AtomicFile {
-            tmp,
             path,
-            out: Some(BufWriter::with_capacity(1 << 20, file)),
+            shown,
+            out: Some((BufWriter::with_capacity(1 << 20, file), tmp)),
         })
     }
 
     /// Writes `bytes`; a failure (disk full) names the output and exits 3.
     pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        let out = self.out.as_mut().expect("open until committed");
-        out.write_all(bytes).map_err(|e| unwritable(&self.path, &e))
+        self.writer().write_all(bytes).map_err(|e| unwritable(&self.shown, &e))
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes the file and renames it to its name. It is not synced here: the run's set is
+    /// synced once, file by file, before it is moved into place ([`super::set`]).
     pub(crate) fn commit(mut self) -> anyhow::Result<()> {
-        let out = self.out.take().expect("not committed twice");
-        let file = out
-            .into_inner()
+        let (out, tmp) = self.out.take().expect("not committed twice");
+        out.into_inner()
             .map_err(io::IntoInnerError::into_error)
-            .map_err(|e| unwritable(&self.path, &e))?;
-        file.sync_all().map_err(|e| unwritable(&self.path, &e))?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| unwritable(&self.path, &e))
+            .map_err(|e| unwritable(&self.shown, &e))?;
+        tmp.persist(&self.path).map_err(|e| unwritable(&self.shown, &e.error))?;
+        Ok(())
+    }
+
+    fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.out.as_mut().expect("open until committed").0
+    }
+}
+
+/// The name to give `dir/name` in messages: inside the run's directory, the file the user
+/// will find in `--out` once the set is moved (`out/numbers.csv`, not
+/// `out/.contact-audit-run-x1Y2/numbers.csv`).
+fn shown(dir: &Path, name: &str) -> PathBuf {
+    let in_run_dir = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(RUN_DIR_PREFIX));
+    match dir.parent() {
+        Some(out) if in_run_dir => out.join(name),
+        _ => dir.join(name),
     }
 }
 
@@ -54,29 +93,30 @@ pub(crate) fn unwritable(path: &Path, e: &io::Error) -> anyhow::Error {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.as_mut().expect("open until committed").write(buf)
+        self.writer().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.out.as_mut().expect("open until committed").write_all(buf)
+        self.writer().write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.as_mut().expect("open until committed").flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        self.writer().flush()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn nothing_appears_until_commit_and_drop_cleans_up() {
@@ -88,10 +128,31 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"hello");
         let g = AtomicFile::create(dir.path(), "b.txt").unwrap();
         drop(g);
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("a.txt")]);
+        assert_eq!(names(dir.path()), ["a.txt"]);
+    }
+
+    /// The old temporary name, planted as a symlink, is never written through: the file is
+    /// created under a fresh name and the link's target keeps its bytes.
+    #[test]
+    fn a_planted_symlink_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("precious");
+        std::fs::write(&target, b"keep").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(".a.txt.tmp")).unwrap();
+        let mut f = AtomicFile::create(dir.path(), "a.txt").unwrap();
+        f.write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+        assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn messages_name_the_file_in_out_not_in_the_run_directory() {
+        let out = Path::new("out");
+        assert_eq!(
+            shown(&out.join(".contact-audit-run-ab12"), "numbers.csv"),
+            out.join("numbers.csv")
+        );
+        assert_eq!(shown(out, "numbers.csv"), out.join("numbers.csv"));
     }
 }

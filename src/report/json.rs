@@ -15,6 +15,7 @@ use crate::rules::Class;
 struct SummaryJson<'a> {
     tool: Tool,
     rules: RulesJson<'a>,
+    run: RunJson<'a>,
     input: InputJson<'a>,
     columns: Vec<ColumnJson<'a>>,
     numbers: NumbersJson,
@@ -44,6 +45,19 @@ struct ActionsJson {
 struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+/// The run record: which run wrote this set, so that a reader can tell where a file came from
+/// (the input by its hash, the start time, the tool and the rules) and which files belong to it.
+#[derive(Serialize)]
+struct RunJson<'a> {
+    /// UTC, to the second (RFC 3339).
+    started: String,
+    tool_version: &'static str,
+    rules_version: &'a str,
+    input_sha256: &'a str,
+    /// The files of the set, in `--out`.
+    outputs: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -194,6 +208,17 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
         rules: RulesJson {
             version: &o.rules.version,
             origin: &o.rules.origin,
+        },
+        run: RunJson {
+            started: o.started.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            rules_version: &o.rules.version,
+            input_sha256: &o.input.scan.sha256,
+            outputs: Output::ALL
+                .into_iter()
+                .filter(|out| o.history.is_some() || !out.needs_history())
+                .map(Output::name)
+                .collect(),
         },
         input: InputJson {
             path: &o.input.display,

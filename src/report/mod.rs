@@ -3,19 +3,21 @@
 //! ([`Output`]), the formats (CSV, summary.json, report.md) and their escaping. It never
 //! imports `audit`.
 //!
-//! Every file is written under a temporary name and renamed into place when complete.
+//! Every file is written under a temporary name in the run's own directory and renamed when
+//! complete; the finished set is moved into `--out` whole ([`OutputSet`]), after the checks of
+//! [`guard`] made sure it replaces no input and writes through no link.
 
 mod atomic;
 mod calendar;
 mod csv;
+pub(crate) mod guard;
 pub(crate) mod json;
 pub(crate) mod markdown;
 mod model;
 mod outputs;
 pub(crate) mod rows;
+mod set;
 mod summary;
-
-use std::path::Path;
 
 pub(crate) use calendar::CalendarGap;
 pub(crate) use csv::OutputEncoding;
@@ -23,6 +25,7 @@ pub(crate) use csv::{CsvFile, FormulaGuard};
 pub(crate) use model::{GateStatus, ReportOptions, Run, Shared, ThresholdResult};
 pub(crate) use outputs::{Output, help as outputs_help};
 pub(crate) use rows::{BadRow, NumberRow, PruneRow, RemovedRow};
+pub(crate) use set::OutputSet;
 pub(crate) use summary::{CallCounts, KINDS, Summary};
 
 /// What one record adds to the files written while records stream: formatted, terminated
@@ -128,21 +131,24 @@ pub(crate) fn write_shared(opts: &ReportOptions, shared: &[Shared]) -> anyhow::R
     )
 }
 
-/// Writes summary.json and report.md for a finished run, after every CSV output is in place;
-/// returns report.md's text, to print.
-pub(crate) fn finish(run: &Run<'_>, csv: Vec<CsvFile>) -> anyhow::Result<String> {
+/// A finished run's set, moved into `--out`.
+pub(crate) struct Published {
+    /// report.md's text, to print.
+    pub(crate) report: String,
+    /// Outputs of an earlier run that this run does not write, removed so that `--out` holds
+    /// one run's set.
+    pub(crate) removed: Vec<Output>,
+}
+
+/// Completes the CSV outputs, writes summary.json and report.md beside them in the run's
+/// directory, then moves the whole set into `--out`.
+pub(crate) fn finish(run: &Run<'_>, csv: Vec<CsvFile>, set: OutputSet) -> anyhow::Result<Published> {
     for file in csv {
         file.commit()?;
     }
     json::write(run)?;
     let report = markdown::render(run);
     markdown::write(&run.opts.out, &report)?;
-    Ok(report)
-}
-
-/// The output files in `dir` that an input at `path` would be overwritten by, if any.
-pub(crate) fn output_at(dir: &Path, path: &Path) -> Option<Output> {
-    let path = path.canonicalize().ok()?;
-    let dir = dir.canonicalize().ok()?;
-    Output::ALL.into_iter().find(|o| dir.join(o.name()) == path)
+    let removed = set.publish()?;
+    Ok(Published { report, removed })
 }

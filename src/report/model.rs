@@ -14,7 +14,9 @@ use crate::rules::RuleSet;
 /// How the report is written: the options that shape every output.
 #[derive(Debug, Clone)]
 pub(crate) struct ReportOptions {
-    /// The output directory.
+    /// The directory the files are written into: `--out` as given until the run begins, then
+    /// the run's own directory inside it ([`super::OutputSet::dir`]), from which the finished
+    /// set is moved into `--out`.
     pub(crate) out: std::path::PathBuf,
     /// Encoding of the CSV outputs.
     pub(crate) encoding: super::OutputEncoding,
@@ -95,6 +97,8 @@ pub(crate) struct Run<'a> {
     pub(crate) status: ExitStatus,
     /// The folded call history, with `--history`.
     pub(crate) history: Option<&'a History>,
+    /// When the run started, for the run record of summary.json.
+    pub(crate) started: jiff::Timestamp,
 }
 
 impl Run<'_> {

@@ -1,9 +1,15 @@
 //! The one list of the files a run writes. The writers create files only through it, the
-//! guard that refuses to overwrite an input checks against it, and `audit --help` prints it,
-//! so the three can never disagree again (an input named prune.csv was once overwritten
+//! guard that refuses to overwrite an input checks against it, the move of a finished set
+//! into `--out` and the removal of an earlier run's outputs go through it, and `audit --help`
+//! prints it, so they can never disagree again (an input named prune.csv was once overwritten
 //! because the guard's own list had fallen behind the writers).
+//!
+//! It also names the temporary files a run makes, so that those an interrupted run left behind
+//! are recognised, and removed, by the next run.
 
 use std::fmt::Write as _;
+
+use crate::input::text::SPOOL_PREFIX;
 
 /// An output file of `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,6 +89,46 @@ impl Output {
     }
 }
 
+impl Output {
+    /// True for the outputs only a run with `--history` writes.
+    pub(crate) const fn needs_history(self) -> bool {
+        matches!(self, Output::Prune | Output::Orphans | Output::Compliance)
+    }
+
+    /// The output with this file name, if any.
+    pub(crate) fn from_name(name: &str) -> Option<Output> {
+        Output::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
+/// The name prefix of a run's own directory inside `--out`, where every output, the standard
+/// input spool and the sorter's spill files are written until the set is complete.
+pub(crate) const RUN_DIR_PREFIX: &str = ".contact-audit-run-";
+
+/// Name prefixes of the temporary files that versions before the run directory wrote straight
+/// into `--out` (`.contact-audit-stdin-<pid>.tmp`, `.contact-audit-spill-<pid>-<n>.tmp`).
+const LOOSE_PREFIXES: [&str; 2] = [SPOOL_PREFIX, ".contact-audit-spill-"];
+
+/// True for a name in `--out` that only a run of this tool makes and an interrupted run can
+/// leave behind: a run directory, a loose spool or spill file, or the temporary name of an
+/// output (`.numbers.csv.tmp`, or `.numbers.csv.<random>.tmp`).
+pub(crate) fn is_leftover(name: &str) -> bool {
+    if name.starts_with(RUN_DIR_PREFIX) {
+        return true;
+    }
+    let Some(tmp) = name.strip_suffix(".tmp") else {
+        return false;
+    };
+    if LOOSE_PREFIXES.iter().any(|p| tmp.starts_with(p)) {
+        return true;
+    }
+    Output::ALL.iter().any(|o| {
+        tmp.strip_prefix('.')
+            .and_then(|t| t.strip_prefix(o.name()))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
 /// The outputs as a list for `audit --help`, one line per file.
 pub(crate) fn help() -> String {
     let mut text = String::from("Outputs (in --out DIR):\n");
@@ -104,5 +150,22 @@ mod tests {
         assert_eq!(names.len(), Output::ALL.len());
         let help = help();
         assert!(Output::ALL.iter().all(|o| help.contains(o.name())));
+        assert!(Output::ALL.iter().all(|o| Output::from_name(o.name()) == Some(*o)));
+    }
+
+    #[test]
+    fn leftovers_are_recognised_by_name_only() {
+        for name in [
+            ".contact-audit-run-a1B2c3",
+            ".contact-audit-stdin-4242.tmp",
+            ".contact-audit-spill-4242-7.tmp",
+            ".numbers.csv.tmp",
+            ".customers.csv.x1Y2z3.tmp",
+        ] {
+            assert!(is_leftover(name), "{name}");
+        }
+        for name in ["numbers.csv", "contacts.csv", ".numbers.csvx.tmp", ".env", "notes.tmp"] {
+            assert!(!is_leftover(name), "{name}");
+        }
     }
 }

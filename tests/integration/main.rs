@@ -11,6 +11,11 @@
 //! - `history_exports`: VICIdial, Twilio and GB18030 CRM exports as those systems write them;
 //! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
 //!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
+//! - `output_safety`: what a run writes and how it ends: no output over an input or through a
+//!   symlink, one output set with a run record, signals (130/143) and leftovers, a closed
+//!   stdout, the spool limit, a full disk or read-only `--out` (exit 3), `--force`;
+//! - `output_signals`: SIGINT (130) and SIGTERM (143) sent to a running audit, and the
+//!   leftovers of killed runs removed by the next;
 //! - `rules_cmd`: `contact-audit rules check` on good and broken rules sets, and `--rules`;
 //! - `rules_data`: the tables against libphonenumber 9.0.43 (the differential test and its
 //!   committed differences), issue 12's fixes, pre-upgrade suggestions, the calendar note;
@@ -37,6 +42,8 @@ mod history_exports;
 mod history_logs;
 mod hostile_content;
 mod layering;
+mod output_safety;
+mod output_signals;
 // mod properties; (lands with the byte-faithful record reader)
 mod readme;
 mod rules_cmd;

@@ -47,11 +47,28 @@ fn csv_text(wd: &Workdir, name: &str) -> String {
         .replace(&repo("examples/"), "[repo]/examples/")
 }
 
-/// summary.json with the one line that names where the example sits on this machine.
+/// summary.json with the lines that name where the example sits on this machine and when the
+/// run started (its run record), after checking that time's shape.
 fn summary(wd: &Workdir) -> String {
     let text = wd.read_string("out/summary.json");
     let here = repo("examples/");
-    text.replace(&here, "[repo]/examples/")
+    started_filtered(&text.replace(&here, "[repo]/examples/"))
+}
+
+/// The run record's start time as `[started]`, once checked to be UTC RFC 3339 to the second.
+fn started_filtered(text: &str) -> String {
+    let key = "\"started\": \"";
+    let at = text.find(key).expect("summary.json records when the run started") + key.len();
+    let time = &text[at..at + 20];
+    let shape = time.bytes().enumerate().all(|(i, b)| match i {
+        4 | 7 => b == b'-',
+        10 => b == b'T',
+        13 | 16 => b == b':',
+        19 => b == b'Z',
+        _ => b.is_ascii_digit(),
+    });
+    assert!(shape && text[at + 20..].starts_with('"'), "started: {time}");
+    format!("{}[started]{}", &text[..at], &text[at + 20..])
 }
 
 fn report(wd: &Workdir) -> String {

@@ -9,8 +9,9 @@
 //! A run file is a sequence of frames, each a `u32` little-endian length followed by that many
 //! bytes of [`Spill::encode`] output. The framing means a value never straddles a read: the
 //! reader takes exactly one frame and [`Spill::decode`] sees one whole value. Run files live in
-//! the caller's directory (the audit's output directory, which is known to be writable) as
-//! `.contact-audit-spill-<pid>-<n>.tmp`, and are deleted when the sorter or its [`Sorted`]
+//! the caller's directory (the run's own directory inside `--out`, removed whole on SIGINT or
+//! SIGTERM and by the next run if the process was killed) as `.contact-audit-spill-XXXXXX.tmp`,
+//! created exclusively under a random name, and are deleted when the sorter or its [`Sorted`]
 //! iterator is dropped, error paths included.
 
 mod runs;
@@ -20,7 +21,6 @@ mod tests;
 use std::io;
 use std::iter::FusedIterator;
 use std::path::Path;
-use std::sync::atomic::AtomicU64;
 
 use rayon::slice::ParallelSliceMut as _;
 
@@ -35,9 +35,6 @@ const READ_BUFFER: usize = 64 << 10;
 const FAN_IN: usize = 64;
 /// The file name prefix of every run file.
 const PREFIX: &str = ".contact-audit-spill-";
-
-/// Numbers run files uniquely within the process, across all sorters sharing a directory.
-static NEXT_RUN: AtomicU64 = AtomicU64::new(0);
 
 /// A value that can be written to and read back from a spill file.
 ///
@@ -122,8 +119,8 @@ pub(crate) struct Sorter<T: Spill> {
 }
 
 impl<T: Spill> Sorter<T> {
-    /// `dir`: where run files go (the audit's output directory; files are named
-    /// `.contact-audit-spill-<pid>-<n>.tmp` and removed when the iterator is dropped, also on
+    /// `dir`: where run files go (the run's directory; files are named
+    /// `.contact-audit-spill-XXXXXX.tmp` and removed when the iterator is dropped, also on
     /// error paths); `budget`: bytes of values held in memory before a run is spilled.
     pub(crate) fn new(dir: &Path, budget: usize) -> Sorter<T> {
         Sorter {

@@ -3,37 +3,35 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic;
 
-use super::{FAN_IN, NEXT_RUN, PREFIX, READ_BUFFER, Spill, WRITE_BUFFER};
+use tempfile::TempPath;
 
-/// The run files of one sort, oldest run first. Dropping it deletes them, so no error path
-/// leaves files behind in the user's output directory.
+use super::{FAN_IN, PREFIX, READ_BUFFER, Spill, WRITE_BUFFER};
+
+/// The run files of one sort, oldest run first. Each is a `tempfile` path, deleted when
+/// dropped, so no error path leaves files behind in the run's directory.
 pub(super) struct RunFiles {
     pub(super) dir: PathBuf,
-    pub(super) paths: Vec<PathBuf>,
+    pub(super) paths: Vec<TempPath>,
 }
 
 impl RunFiles {
     /// Creates a new, empty run file and records it for deletion before anything is written.
+    /// The name is random and the file created exclusively (`O_EXCL`), so a file or a symlink
+    /// already at a name is never reused or followed; private (0600), as it holds numbers.
     pub(super) fn create(&mut self) -> io::Result<(PathBuf, File)> {
-        let mut attempts = 0;
-        loop {
-            let n = NEXT_RUN.fetch_add(1, atomic::Ordering::Relaxed);
-            let path = self.dir.join(format!("{PREFIX}{}-{n}.tmp", std::process::id()));
-            // `create_new` so a stale file of a crashed run with the same pid is never reused.
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(file) => {
-                    self.paths.push(path.clone());
-                    return Ok((path, file));
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => attempts += 1,
-                Err(e) => return Err(with_path(&path, &e)),
-            }
-        }
+        let tmp = tempfile::Builder::new()
+            .prefix(PREFIX)
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(|e| with_path(&self.dir.join(format!("{PREFIX}*.tmp")), &e))?;
+        let (file, path) = tmp.into_parts();
+        let shown = path.to_path_buf();
+        self.paths.push(path);
+        Ok((shown, file))
     }
 
     /// Merges groups of [`FAN_IN`] consecutive runs until at most `FAN_IN` are left, so the
@@ -41,32 +39,27 @@ impl RunFiles {
     /// Merging neighbours keeps the runs in push order, so the sort stays stable.
     pub(super) fn compact<T: Spill>(&mut self, scratch: &mut Vec<u8>) -> io::Result<()> {
         while self.paths.len() > FAN_IN {
-            let old = self.paths.clone();
-            let mut merged = Vec::with_capacity(old.len().div_ceil(FAN_IN));
-            for chunk in old.chunks(FAN_IN) {
+            let old = std::mem::take(&mut self.paths);
+            let mut rest = old.into_iter();
+            loop {
+                let chunk: Vec<TempPath> = rest.by_ref().take(FAN_IN).collect();
+                if chunk.is_empty() {
+                    break;
+                }
                 let sources = chunk.iter().map(|p| open_run(p)).collect::<io::Result<Vec<_>>>()?;
                 let mut merge = Merge::<T>::new(sources)?;
-                // `create` appends to `paths`, so a failure below still deletes the new file.
+                // `create` appends to `paths`, so a failure below still deletes the new file
+                // (and the old ones, dropped with `chunk` and `rest`).
                 let (path, file) = self.create()?;
                 write_run(&path, file, std::iter::from_fn(|| merge.next().transpose()), scratch)?;
                 drop(merge);
                 for p in chunk {
-                    fs::remove_file(p).map_err(|e| with_path(p, &e))?;
+                    let shown = p.to_path_buf();
+                    p.close().map_err(|e| with_path(&shown, &e))?;
                 }
-                merged.push(path);
             }
-            self.paths = merged;
         }
         Ok(())
-    }
-}
-
-impl Drop for RunFiles {
-    fn drop(&mut self) {
-        for path in &self.paths {
-            // Best effort: a file already removed (or never fully made) is not an error here.
-            let _ = fs::remove_file(path);
-        }
     }
 }
 

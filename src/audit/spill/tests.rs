@@ -164,12 +164,11 @@ fn run_files_live_until_sorted_is_dropped() {
     }
     assert!(sorter.spilled());
     assert_eq!(spill_files(dir.path()).len(), 5);
-    let pid = format!("{PREFIX}{}-", std::process::id());
-    assert!(spill_files(dir.path()).iter().all(|n| {
-        n.strip_prefix(&pid)
-            .and_then(|n| n.strip_suffix(".tmp"))
-            .is_some_and(|n| n.parse::<u64>().is_ok())
-    }));
+    assert!(
+        spill_files(dir.path())
+            .iter()
+            .all(|n| n.rsplit_once('.').is_some_and(|(_, ext)| ext == "tmp"))
+    );
     let mut stream = sorter.finish().unwrap();
     stream.next().unwrap().unwrap();
     assert_eq!(spill_files(dir.path()).len(), 5, "files are read during the merge");
@@ -330,4 +329,25 @@ fn truncated_run_file_is_an_error_not_a_panic() {
     assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
     assert!(err.to_string().contains(PREFIX), "{err}");
     assert!(spill_files(dir.path()).is_empty());
+}
+
+/// Run files hold phone numbers: they are private to the user (0600), and made under fresh
+/// random names, so a symlink planted at the old predictable name is never written through.
+#[test]
+fn run_files_are_private_and_never_follow_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("precious");
+    fs::write(&target, b"keep").unwrap();
+    let planted = format!("{PREFIX}{}-0.tmp", std::process::id());
+    std::os::unix::fs::symlink(&target, dir.path().join(&planted)).unwrap();
+    let mut sorter = Sorter::new(dir.path(), 0);
+    sorter.push(Keyed { key: 1, seq: 0 }).unwrap();
+    assert_eq!(fs::read(&target).unwrap(), b"keep");
+    for name in spill_files(dir.path()).iter().filter(|n| **n != planted) {
+        let mode = fs::metadata(dir.path().join(name)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    drop(sorter);
+    assert_eq!(spill_files(dir.path()), [planted]);
 }

@@ -1,4 +1,9 @@
 //! Exit codes: the one place they live (DESIGN.md, "Contracts"). Never renumbered.
+//!
+//! `interrupt` ends a run on SIGINT or SIGTERM: it removes what the run created and exits
+//! 130 or 143, the codes a shell gives a command killed by those signals.
+
+pub(crate) mod interrupt;
 
 use std::process::ExitCode;
 
@@ -14,6 +19,10 @@ pub enum ExitStatus {
     /// 3: the input could not be read (missing, undecodable), or an output could not be
     /// written (no permission, disk full).
     InputUnreadable,
+    /// 130: stopped by SIGINT (Ctrl-C); what the run created was removed.
+    Interrupted,
+    /// 143: stopped by SIGTERM; what the run created was removed.
+    Terminated,
 }
 
 impl ExitStatus {
@@ -24,6 +33,8 @@ impl ExitStatus {
             ExitStatus::ChecksFailed => 1,
             ExitStatus::UsageError => 2,
             ExitStatus::InputUnreadable => 3,
+            ExitStatus::Interrupted => 130,
+            ExitStatus::Terminated => 143,
         }
     }
 }
