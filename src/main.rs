@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use contact_audit::cli::Args;
-use contact_audit::exit::status_of;
+use contact_audit::exit::{printable, status_of};
 
 /// mimalloc: the audit allocates many short-lived buffers on several threads, where glibc's
 /// allocator spent a third of the run in its own bookkeeping (measured with perf).
@@ -18,7 +18,8 @@ fn main() -> ExitCode {
         // keeps its own status (a failing gate stays 1); it never reaches here as an error.
         Ok(status) => status.into(),
         Err(err) => {
-            eprintln!("contact-audit: {err:#}");
+            // Messages quote input: nothing in them may act on the terminal.
+            eprintln!("contact-audit: {}", printable(&format!("{err:#}")));
             status_of(&err).into()
         }
     }

@@ -77,7 +77,13 @@ fn removed(
         .unwrap_or(Issue::NoNumber);
     let reason = message(worst, number, ctx.engine.rules(), ctx.lang);
     let suggested = number.and_then(|n| n.suggested(ctx.engine.rules())).unwrap_or_default();
-    removed_row(p, (place, column, cell), (raw, &suggested), (issues, &reason), ctx.guard);
+    removed_row(
+        p,
+        (place, column, cell),
+        (raw, &suggested),
+        (issues, &reason),
+        ctx.guard,
+    );
 }
 
 /// Appends the removed.csv row and counts it; `suggested` is the number's probable current

@@ -88,8 +88,38 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// A message made safe for the terminal: messages quote input (header names, cells, log
+/// lines), and a control character in it (ESC starting a colour or cursor sequence, a CR
+/// overwriting the line, a bidirectional override reordering it) must not act on the
+/// terminal. Each is shown as its escape (`\u{1b}`); line breaks and tabs stay.
+pub fn printable(message: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !message.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut out = String::with_capacity(message.len() + 16);
+    for c in message.chars() {
+        if acts(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn messages_cannot_drive_the_terminal() {
+        assert_eq!(super::printable("header 手机\tok\nnext"), "header 手机\tok\nnext");
+        assert_eq!(super::printable("\u{1b}[31mred\u{1b}[0m"), "\\u{1b}[31mred\\u{1b}[0m");
+        assert_eq!(super::printable("a\rb\u{7f}\u{202e}c"), "a\\u{d}b\\u{7f}\\u{202e}c");
+    }
+
     use super::*;
 
     #[test]

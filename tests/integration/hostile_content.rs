@@ -139,3 +139,16 @@ fn fuzz_findings_end_in_a_documented_exit() {
     }
     assert!(runs >= 6, "the findings are there");
 }
+
+/// A message that quotes input (here the header names of a file with no phone column) shows
+/// a control character as its escape: ESC never reaches the terminal.
+#[test]
+fn messages_that_quote_input_cannot_drive_the_terminal() {
+    let wd = Workdir::new();
+    wd.write("c.csv", "id,\u{1b}[2J\u{1b}[31mname\u{202e}\nKH1,x\n");
+    let out = wd.run(&["audit", "c.csv", "--out", "out", "--quiet"]);
+    assert_exit(&out, 2);
+    let err = crate::harness::stderr(&out);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{202e}'), "{err:?}");
+    assert!(err.contains("\\u{1b}[2J"), "{err}");
+}
