@@ -13,6 +13,7 @@ use super::shared::SharedNumber;
 use super::spill::Sorter;
 use crate::history::policy::Action;
 use crate::input::{Input, Row, RowSource};
+use crate::phone::Issue;
 use crate::report::{Streams, Summary};
 
 /// Where processed records go, in input order: the streamed outputs, the sorters of the
@@ -130,6 +131,9 @@ fn count(s: &mut Summary, p: &Processed) {
     if p.tally.bad {
         s.bad_rows += 1;
         return;
+    }
+    if p.tally.short {
+        s.add_issues([Issue::RowShort].into_iter().collect(), p.line);
     }
     s.empty_cells += u64::from(p.tally.empty_cells);
     s.removed += u64::from(p.tally.removed);

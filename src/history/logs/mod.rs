@@ -265,8 +265,8 @@ pub(crate) struct LogParser {
 impl LogParser {
     /// Reads one record's fields into an attempt (`Err` with the reason for a bad line).
     pub(crate) fn parse(&self, rec: &RawRecord) -> Result<Attempt, String> {
-        if rec.broken_quotes {
-            return Err("a quoted field never closes".to_string());
+        if let Some(fault) = rec.fault {
+            return Err(fault.reason(rec.line));
         }
         let fields = Fields::split(&rec.text, self.delimiter);
         let raw = self.layout.fields(&fields)?;

@@ -411,7 +411,10 @@ fn bad_cdr_lines_are_reported_and_reading_goes_on() {
                 "no dialled number: dst is `s` and lastdata `hello-world` holds none".into()
             ),
             (5, "23 fields; an Asterisk cdr_csv record has 16 to 22".into()),
-            (8, "a quoted field never closes".into()),
+            (
+                8,
+                "a quoted field opened on line 8 never closes before the end of the input".into()
+            ),
         ]
     );
 }

@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use sha2::{Digest, Sha256};
 
 use super::gb18030::Gb18030Check;
+use super::sniff::{self, NotText};
 use super::utf8::Utf8Lines;
 use super::{BUF_LEN, Encoding, EncodingError, EncodingSource, Scan};
 
@@ -27,16 +28,27 @@ pub(super) fn scan_with(
 ) -> Result<Scan, EncodingError> {
     let mut len = fill(&mut reader, buf)?;
     let plan = Plan::new(sniff_bom(&buf[..len])?, forced);
+    if let Some(found) = sniff::not_text(&buf[..len]) {
+        return Err(EncodingError::NotText(found));
+    }
+    // Control bytes in the head turn a decoding failure into "binary data".
+    let head_binary = sniff::binary(&buf[..len]).filter(
+        |b| matches!(b, NotText::Binary { control, of } if control * 100 >= of * sniff::UNDECODABLE_BINARY_SHARE),
+    );
+    let binary_instead = |err: EncodingError| match (err, head_binary) {
+        (EncodingError::Invalid { .. } | EncodingError::Mixed { .. }, Some(found)) => EncodingError::NotText(found),
+        (err, _) => err,
+    };
     let mut pass = Pass::new(plan.bom_len);
     while len > 0 {
         pass.feed(&buf[..len]);
         if let Some(err) = pass.early_error(plan.known) {
-            return Err(err);
+            return Err(binary_instead(err));
         }
         len = fill(&mut reader, buf)?;
     }
     pass.finish();
-    let (encoding, source) = pass.decide(plan.known)?;
+    let (encoding, source) = pass.decide(plan.known).map_err(binary_instead)?;
     Ok(Scan {
         encoding,
         source,
@@ -149,20 +161,21 @@ impl Pass {
         if text.is_empty() {
             return;
         }
+        let after_cr = self.last == Some(b'\r');
         self.utf8.feed(text, base);
-        self.gb18030.feed(text, false, self.newlines);
-        self.newlines += memchr::memchr_iter(b'\n', text).count() as u64;
+        self.gb18030.feed(text, false, (self.newlines, after_cr));
+        self.newlines += line_ends(text, after_cr);
         self.last = text.last().copied();
     }
 
     /// Ends the input: a sequence still open at the end is a bad one.
     fn finish(&mut self) {
         self.utf8.finish();
-        self.gb18030.feed(&[], true, self.newlines);
+        self.gb18030.feed(&[], true, (self.newlines, false));
     }
 
     fn lines(&self) -> u64 {
-        self.newlines + u64::from(self.last.is_some_and(|b| b != b'\n'))
+        self.newlines + u64::from(self.last.is_some_and(|b| b != b'\n' && b != b'\r'))
     }
 
     fn first_bad(&self, encoding: Encoding) -> Option<Position> {
@@ -196,6 +209,20 @@ impl Pass {
             Some(p) => Err(invalid(None, p)),
         }
     }
+}
+
+/// The line ends in `text`: `\n`, `\r\n` and a lone `\r` each end one, as the record reader
+/// cuts lines. `after_cr` says the byte before `text` was a `\r` (whose `\n` may open `text`).
+pub(super) fn line_ends(text: &[u8], after_cr: bool) -> u64 {
+    let mut ends = 0;
+    let mut prev_cr = after_cr;
+    for i in memchr::memchr2_iter(b'\n', b'\r', text) {
+        let b = text[i];
+        let joined = b == b'\n' && if i == 0 { prev_cr } else { text[i - 1] == b'\r' };
+        ends += u64::from(!joined);
+        prev_cr = b == b'\r';
+    }
+    ends
 }
 
 fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
