@@ -87,11 +87,17 @@ pub(crate) fn stream(
     Ok(())
 }
 
-/// Up to `size` rows with their record numbers.
+/// Bytes of record text one batch holds at most (it holds at least one record): with
+/// records up to the reader's limits, a batch of long records must not hold 4,096 of them.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Up to `size` rows with their record numbers, and up to about [`BATCH_BYTES`] of text.
 fn read_batch(rows: &mut dyn RowSource, size: usize, next_record: &mut u64) -> anyhow::Result<Vec<(u64, Row)>> {
     let mut batch = Vec::with_capacity(size);
+    let mut bytes = 0;
     let mut row = Row::default();
-    while batch.len() < size && rows.read(&mut row)? {
+    while batch.len() < size && bytes < BATCH_BYTES && rows.read(&mut row)? {
+        bytes += row.len();
         batch.push((*next_record, std::mem::take(&mut row)));
         *next_record += 1;
     }

@@ -218,6 +218,14 @@ impl Issue {
     }
 }
 
+impl Issue {
+    /// True for an issue of a whole record (`row.short`), counted once per record rather
+    /// than per number, so it has no share of the numbers.
+    pub fn is_of_record(self) -> bool {
+        self == Issue::RowShort
+    }
+}
+
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
