@@ -377,3 +377,60 @@ impl Forms {
         push_codes(&mut self.codes, n.issues);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::hash::Hasher;
+
+    use super::*;
+
+    thread_local! {
+        static COMPARED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A key that counts how often it is compared.
+    #[derive(Debug)]
+    struct Counted(u32);
+
+    impl PartialEq for Counted {
+        fn eq(&self, other: &Self) -> bool {
+            COMPARED.with(|c| c.set(c.get() + 1));
+            self.0 == other.0
+        }
+    }
+
+    impl Eq for Counted {}
+
+    impl Hash for Counted {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    #[test]
+    fn first_sightings_point_at_the_first_equal_key() {
+        let keys = [Some(7), None, Some(3), Some(7), Some(3), Some(7), None];
+        let want = [None, None, None, Some(0), Some(2), Some(0), None];
+        assert_eq!(first_sightings(keys.into_iter()), want);
+        // The same answer past the pairwise size, through the map.
+        let many: Vec<Option<u32>> = (0..100).map(|i| (i % 9 != 0).then_some(i % 10)).collect();
+        let got = first_sightings(many.iter().copied());
+        for (i, first) in got.iter().enumerate() {
+            let want = many[i].and_then(|k| many[..i].iter().position(|e| *e == Some(k)));
+            assert_eq!(*first, want, "key {i}");
+        }
+    }
+
+    /// Issue 10: 27,000 numbers packed in one record took 12 times as long as spread out.
+    /// Finding in-record duplicates must compare each number a bounded number of times.
+    #[test]
+    fn in_record_duplicates_are_found_in_linear_time() {
+        let n = 20_000;
+        COMPARED.with(|c| c.set(0));
+        let got = first_sightings((0..n).map(|i| Some(Counted(i % 5_000))));
+        assert_eq!(got.iter().filter(|f| f.is_some()).count(), 15_000);
+        let compared = COMPARED.with(Cell::get);
+        assert!(compared <= 2 * n as usize, "{compared} comparisons for {n} keys");
+    }
+}

@@ -355,4 +355,17 @@ mod tests {
         let err = select_phones(&headers, &["nope".into()]).unwrap_err().to_string();
         assert!(err.contains("1=id, 2=a, 3=b"), "{err}");
     }
+
+    /// Issue 10: a 300 MB header was echoed whole in the "no phone column" message.
+    #[test]
+    fn header_lists_are_capped() {
+        let headers: Vec<String> = vec!["x".repeat(10_000); 1_000];
+        let listed = list(&headers);
+        assert!(listed.len() < 2 * LISTED_MAX, "{} bytes", listed.len());
+        assert!(
+            listed.starts_with("1=xxx") && listed.contains("… (10000 bytes in all)"),
+            "{listed}"
+        );
+        assert!(listed.ends_with(", … (1000 columns in all)"), "{listed}");
+    }
 }

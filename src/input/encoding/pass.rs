@@ -232,3 +232,75 @@ fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
         line: at.line,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10: a CR-only file was one line; lines end as the record reader cuts them.
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        for (input, lines) in [
+            (&b"a\rb\rc\r"[..], 3),
+            (b"a\r\nb\nc\rd", 4),
+            (b"a\r\r\n", 2),
+            (b"", 0),
+            (b"\r", 1),
+        ] {
+            let scan = scan(input, None).unwrap();
+            assert_eq!(scan.lines, lines, "{input:?}");
+            // Whatever the buffer size: a CRLF split across two buffers is one line end.
+            for size in 4..=6 {
+                let split = scan_with(input, None, &mut vec![0; size]).unwrap();
+                assert_eq!(split.lines, lines, "{input:?} in buffers of {size}");
+            }
+        }
+        assert_eq!(line_ends(b"\nx\r", true), 1);
+        assert_eq!(line_ends(b"\nx\r", false), 2);
+    }
+
+    /// The lines of a CR-only file are told apart, so a file mixing encodings line by line
+    /// is still refused, naming the right lines.
+    #[test]
+    fn bad_bytes_and_mixed_lines_are_placed_on_cr_lines() {
+        let gb = encoding_rs::GB18030.encode("李四").0.into_owned();
+        let input = [&b"id\r1,\xE5\xBC\xA0\r2,"[..], &gb, b"\r"].concat();
+        match scan(&input[..], None) {
+            Err(EncodingError::Mixed {
+                utf8_line,
+                gb18030_line,
+            }) => assert_eq!((utf8_line, gb18030_line), (2, 3)),
+            other => panic!("expected Mixed, got {other:?}"),
+        }
+        match scan(&b"a\rb\r\xFF"[..], None) {
+            Err(EncodingError::Invalid { line, .. }) => assert_eq!(line, 3),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    /// Issue 10: random bytes were reported as mixing encodings; a signature or a share of
+    /// control bytes names what the input is.
+    #[test]
+    fn non_text_is_named_not_called_an_encoding_mix() {
+        let mut random = Vec::new();
+        let mut x: u32 = 12345;
+        for _ in 0..4096 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            random.push((x >> 16) as u8);
+        }
+        let err = scan(&random[..], None).unwrap_err();
+        assert!(matches!(err, EncodingError::NotText(NotText::Binary { .. })), "{err}");
+        assert!(
+            err.to_string().starts_with("the input is binary data, not text"),
+            "{err}"
+        );
+        let err = scan(&[0x1F, 0x8B, 8, 0][..], Some(Encoding::Utf8)).unwrap_err();
+        assert!(
+            err.to_string().contains("gzip-compressed"),
+            "even under --encoding: {err}"
+        );
+        // A text that fails to decode without control bytes keeps its precise message.
+        let err = scan(&b"id\na\nx\xFF\n"[..], None).unwrap_err();
+        assert!(matches!(err, EncodingError::Invalid { .. }), "{err}");
+    }
+}
