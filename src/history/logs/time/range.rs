@@ -101,7 +101,10 @@ fn end(text: &str, last: bool) -> anyhow::Result<Option<DateTime>> {
     if text.is_empty() {
         return Ok(None);
     }
-    if let Ok(date) = text.parse::<Date>() {
+    // jiff reads a date out of a date-time too, so only a text without a clock is a date.
+    if !text.contains(':')
+        && let Ok(date) = text.parse::<Date>()
+    {
         let time = if last { (23, 59, 59) } else { (0, 0, 0) };
         return Ok(Some(date.at(time.0, time.1, time.2, 0)));
     }
