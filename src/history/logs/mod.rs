@@ -41,7 +41,7 @@ use jiff::tz::TimeZone;
 
 use crate::exit::Unreadable;
 use crate::input::dialect::{self, Fields};
-use crate::input::{Encoding, RawRecord, RecordReader, TextFile, is_blank};
+use crate::input::{Encoding, Fault, RawRecord, RecordReader, TextFile, is_blank};
 use crate::text::clip;
 use cdr::{asterisk_fields, freeswitch_fields};
 use generic::GenericColumns;
@@ -154,12 +154,18 @@ impl LogReader {
             .ok_or_else(|| anyhow::Error::new(Unreadable(format!("{display}: the log is empty"))))?;
         let format = format.unwrap_or_else(|| detect(&dialect::split_fields(&first.text, b',')));
         // A generic log's header places every column: one that cannot be cut is fatal.
+        // Like the contact input's: a header over the length limit is unreadable (exit 3), a
+        // broken quote in it a header no flag can place (exit 2).
         if let Some(fault) = first.fault.filter(|_| format == LogFormat::Generic) {
-            bail!(
+            let why = format!(
                 "{display}: the log's header cannot be read: {} (`{}`)",
                 fault.reason(first.line),
                 clip(&String::from_utf8_lossy(&first.text))
             );
+            return Err(match fault {
+                Fault::TooLong { .. } => anyhow::Error::new(Unreadable(why)),
+                _ => anyhow::Error::msg(why),
+            });
         }
         let (mut layout, delimiter) = layout_of(format, &first.text, columns)
             .with_context(|| format!("reading attempt log {display} as {format}"))?;

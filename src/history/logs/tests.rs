@@ -433,6 +433,15 @@ fn unreadable_logs_exit_3() {
     assert_eq!(crate::exit::status_of(&undecodable).code(), 3, "{undecodable:#}");
     let empty = open(&write(&dir, b"\n\r\n"));
     assert_eq!(crate::exit::status_of(&empty).code(), 3, "{empty:#}");
+    // Issue 10: a header over the line limit is unreadable; a broken quote in it is fatal too.
+    let long = open(&write(&dir, &"被叫号码,".repeat(100_000).into_bytes()));
+    assert_eq!(crate::exit::status_of(&long).code(), 3, "{long:#}");
+    assert!(long.to_string().len() < 1_000, "the echo is capped");
+    let quote = open(&write(
+        &dir,
+        "被叫号码,\"呼叫时间\n13800138000,2026-10-08 09:15:00\n".as_bytes(),
+    ));
+    assert_eq!(crate::exit::status_of(&quote).code(), 2, "{quote:#}");
 }
 
 #[test]
