@@ -159,6 +159,11 @@ pub struct AuditArgs {
     /// month-first.
     #[arg(long, value_name = "FORMAT")]
     pub time_format: Option<String>,
+    /// Plausible call times, FROM..TO (YYYY-MM-DD or YYYY-MM-DD HH:MM, local; either end may
+    /// be left out); a log line outside them is unreadable. Default: 2000-01-01 to one day
+    /// after --as-of, or after now.
+    #[arg(long, value_name = "FROM..TO")]
+    pub history_time_range: Option<String>,
     /// Share of a log's lines that may be unreadable before the run stops (exit 3).
     #[arg(long, value_name = "PERCENT", default_value = "1%")]
     pub max_unreadable: String,

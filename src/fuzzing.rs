@@ -6,7 +6,7 @@
 use std::io::Read as _;
 use std::sync::OnceLock;
 
-use crate::history::logs::{LogOptions, LogReader};
+use crate::history::logs::{LogOptions, LogReader, TimeRange};
 use crate::input::encoding::{self, Encoding};
 use crate::input::{RawRecord, RecordReader};
 use crate::phone::{Engine, Kind};
@@ -43,6 +43,10 @@ pub fn cell(data: &[u8]) {
 pub fn records(data: &[u8]) {
     let delimiter = [b',', b'\t', b';', b'|'][usize::from(data.first().copied().unwrap_or(0) & 3)];
     let mut reader = RecordReader::new(data, delimiter);
+    // Half the runs know the header's width, which turns on the stray-quote check.
+    if let Some(&b) = data.get(1).filter(|b| **b & 0x80 != 0) {
+        reader = reader.with_width(usize::from(b & 7) + 1);
+    }
     let mut rec = RawRecord::default();
     let (mut last_line, mut bytes) = (0, 0);
     while reader.read(&mut rec).expect("reading from memory does not fail") {
@@ -100,12 +104,17 @@ pub fn history(data: &[u8]) {
     // The log reader opens files by path: one scratch file per fuzzing process.
     let path = std::env::temp_dir().join(format!("contact-audit-fuzz-{}.log", std::process::id()));
     std::fs::write(&path, data).expect("writing the scratch file");
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    // The default plausible range, as of a fixed day, so a run does not depend on the clock.
+    let as_of = jiff::Timestamp::from_second(1_796_083_200).expect("2026-12-01");
+    let plausible = TimeRange::default().resolve(&tz, as_of).expect("the default range");
     let opts = LogOptions {
         format: None,
         columns: crate::history::logs::HistoryColumns::default(),
-        tz: jiff::tz::TimeZone::fixed(jiff::tz::offset(8)),
+        tz,
         time_format: None,
         dial_prefix: None,
+        plausible: Some(plausible),
     };
     let Ok(reader) = LogReader::open_with(&path, &opts) else {
         return;

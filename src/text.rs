@@ -5,11 +5,38 @@
 //! A leaf module: it imports nothing from the crate, so `rules` and `phone` (and anything
 //! after them) may use it. One mapping, [`ascii_of`], serves both the per-character fold of
 //! `phone` and the whole-text fold [`fold_width`] of the outcome vocabulary.
+//!
+//! It also holds [`clip`], the one cap on input text echoed in messages: a header name, a
+//! cell or a log line quoted in an error is cut to [`ECHO_MAX`] bytes, so that a 300 MB line
+//! never becomes a 300 MB message (issue 10).
 
 use std::borrow::Cow;
 
 /// Stack room for a width-folded text; a longer one with full-width forms goes to the heap.
 pub(crate) const FOLD_ROOM: usize = 256;
+
+/// The most bytes of input text any message echoes (the ellipsis comes on top).
+pub(crate) const ECHO_MAX: usize = 200;
+
+/// `text` as a message may echo it: at most [`ECHO_MAX`] bytes, cut at a character boundary,
+/// with `…` and the full length when something was cut. Every message that quotes input
+/// (header names, cells, bad lines) goes through it.
+pub(crate) fn clip(text: &str) -> Cow<'_, str> {
+    if text.len() <= ECHO_MAX {
+        return Cow::Borrowed(text);
+    }
+    let end = floor_char_boundary(text, ECHO_MAX);
+    Cow::Owned(format!("{}… ({} bytes in all)", &text[..end], text.len()))
+}
+
+/// The largest character boundary of `text` at or before `at`.
+pub(crate) fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut end = at.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
 
 /// The ASCII form of a full-width character: U+FF01..=U+FF5E to U+0021..=U+007E, and the
 /// ideographic space U+3000 to a space. Every other character has none.
@@ -94,6 +121,19 @@ mod tests {
     #[test_case("éｰ"; "other non-ascii")]
     fn plain_text_is_not_copied(text: &str) {
         assert_eq!(fold_width(text, &mut [0; FOLD_ROOM]).as_ptr(), text.trim().as_ptr());
+    }
+
+    #[test]
+    fn echoes_are_capped_at_a_character_boundary() {
+        assert_eq!(clip("短的"), "短的");
+        let exact = "a".repeat(ECHO_MAX);
+        assert!(matches!(clip(&exact), Cow::Borrowed(_)));
+        // 号 is 3 bytes: 67 of them are 201 bytes, so the cut falls inside the 67th.
+        let long = "号".repeat(67);
+        let clipped = clip(&long);
+        assert_eq!(clipped, format!("{}… (201 bytes in all)", "号".repeat(66)));
+        let huge = "\0".repeat(10_000_000);
+        assert!(clip(&huge).len() < ECHO_MAX + 40);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::shared::SharedNumber;
 use super::spill::Sorter;
 use crate::history::policy::Action;
 use crate::input::{Input, Row, RowSource};
+use crate::phone::Issue;
 use crate::report::{Streams, Summary};
 
 /// Where processed records go, in input order: the streamed outputs, the sorters of the
@@ -86,11 +87,17 @@ pub(crate) fn stream(
     Ok(())
 }
 
-/// Up to `size` rows with their record numbers.
+/// Bytes of record text one batch holds at most (it holds at least one record): with
+/// records up to the reader's limits, a batch of long records must not hold 4,096 of them.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Up to `size` rows with their record numbers, and up to about [`BATCH_BYTES`] of text.
 fn read_batch(rows: &mut dyn RowSource, size: usize, next_record: &mut u64) -> anyhow::Result<Vec<(u64, Row)>> {
     let mut batch = Vec::with_capacity(size);
+    let mut bytes = 0;
     let mut row = Row::default();
-    while batch.len() < size && rows.read(&mut row)? {
+    while batch.len() < size && bytes < BATCH_BYTES && rows.read(&mut row)? {
+        bytes += row.len();
         batch.push((*next_record, std::mem::take(&mut row)));
         *next_record += 1;
     }
@@ -130,6 +137,9 @@ fn count(s: &mut Summary, p: &Processed) {
     if p.tally.bad {
         s.bad_rows += 1;
         return;
+    }
+    if p.tally.short {
+        s.add_issues([Issue::RowShort].into_iter().collect(), p.line);
     }
     s.empty_cells += u64::from(p.tally.empty_cells);
     s.removed += u64::from(p.tally.removed);

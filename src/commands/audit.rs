@@ -10,7 +10,7 @@ use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig};
 use crate::cli::{AuditArgs, OutputEncodingArg};
 use crate::exit::{ExitStatus, interrupt};
-use crate::history::logs::{HistoryColumns, LogFormat, check_time_format, parse_max_unreadable, time_zone};
+use crate::history::logs::{HistoryColumns, LogFormat, TimeRange, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
 use crate::input::{Encoding, InputOptions, Spool, must_be_file};
 use crate::phone::Engine;
@@ -127,6 +127,13 @@ fn history_options(args: &AuditArgs) -> anyhow::Result<Option<HistoryOptions>> {
         time_format: args.time_format.as_deref().map(check_time_format).transpose()?,
         dial_prefix: args.dial_prefix.as_deref().map(check_dial_prefix).transpose()?,
         max_unreadable: parse_max_unreadable(&args.max_unreadable)?,
+        time_range: args
+            .history_time_range
+            .as_deref()
+            .map(TimeRange::parse)
+            .transpose()
+            .context("--history-time-range")?
+            .unwrap_or_default(),
     };
     for path in &options.paths {
         must_be_file(path)?;

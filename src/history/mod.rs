@@ -31,7 +31,7 @@ use jiff::tz::TimeZone;
 
 use crate::phone::{Detail, Engine, Number};
 use crate::rules::{Class, Evidence, OutcomeRules, PolicyRules};
-use logs::{Attempt, HistoryColumns, LogFormat, LogOptions, LogReader, Seen};
+use logs::{Attempt, HistoryColumns, LogFormat, LogOptions, LogReader, Seen, TimeRange};
 use policy::{EPOCH, Policy};
 use read::{Fold, read_log};
 use state::{DAY, Minutes};
@@ -63,6 +63,8 @@ pub(crate) struct HistoryOptions {
     pub(crate) dial_prefix: Option<String>,
     /// `--max-unreadable`: the share of a log's lines (0 to 1) that may be unreadable.
     pub(crate) max_unreadable: f64,
+    /// `--history-time-range`: the plausible call times; outside them a line is unreadable.
+    pub(crate) time_range: TimeRange,
 }
 
 /// How one log was read, for the reports: so a user can see that the right columns were
@@ -205,6 +207,7 @@ pub(crate) fn load(
         tz: opts.tz.clone(),
         time_format: opts.time_format.clone(),
         dial_prefix: opts.dial_prefix.clone(),
+        plausible: Some(plausible(opts)?),
     };
     for (index, path) in opts.paths.iter().enumerate() {
         let reader = LogReader::open_with(path, &log_opts)?;
@@ -256,6 +259,20 @@ pub(crate) fn load(
         compliance_bytes,
         orphans: 0,
     })
+}
+
+/// The plausible call times: `--history-time-range`, its end by default a day after
+/// `--as-of` (local) or after now.
+fn plausible(opts: &HistoryOptions) -> anyhow::Result<logs::Plausible> {
+    let upper = match opts.as_of {
+        Some(as_of) => {
+            let local =
+                EPOCH.to_datetime(jiff::civil::Time::midnight()) + jiff::SignedDuration::from_mins(i64::from(as_of));
+            opts.tz.to_timestamp(local)?
+        }
+        None => Timestamp::now(),
+    };
+    opts.time_range.resolve(&opts.tz, upper)
 }
 
 impl History {

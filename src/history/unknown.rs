@@ -95,6 +95,7 @@ mod tests {
             time_format: None,
             dial_prefix: None,
             max_unreadable: 0.01,
+            time_range: crate::history::logs::TimeRange::default(),
         };
         let h = load(&opts, &engine, &rules.outcomes, rules.policy.clone()).unwrap();
         assert_eq!(

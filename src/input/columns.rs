@@ -5,7 +5,9 @@
 //! keywords after normalisation, with exclusions for the number columns that are not phones
 //! (ID cards, bank cards, contract numbers).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+
+use crate::text::clip;
 
 /// Whose phone a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -256,15 +258,26 @@ pub(crate) fn find(headers: &[String], name: &str) -> anyhow::Result<usize> {
         .ok_or_else(|| anyhow::anyhow!("no column `{name}`; the header has: {}", list(headers)))
 }
 
-/// The headers, numbered, for messages.
+/// The headers, numbered, for messages. Each name is clipped and the list stops after a few
+/// hundred bytes: a header is input, and a 300 MB header line must not become a 300 MB
+/// message (issue 10).
 pub(crate) fn list(headers: &[String]) -> String {
-    headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| format!("{}={h}", i + 1))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut listed = String::new();
+    for (i, h) in headers.iter().enumerate() {
+        if listed.len() > LISTED_MAX {
+            let _ = write!(listed, ", … ({} columns in all)", headers.len());
+            break;
+        }
+        if i > 0 {
+            listed.push_str(", ");
+        }
+        let _ = write!(listed, "{}={}", i + 1, clip(h));
+    }
+    listed
 }
+
+/// Bytes of header names a message lists before it stops.
+const LISTED_MAX: usize = 3 * crate::text::ECHO_MAX;
 
 #[cfg(test)]
 mod tests {
@@ -341,5 +354,18 @@ mod tests {
         assert_eq!((cols[1].index, cols[1].relation), (2, Relation::Family));
         let err = select_phones(&headers, &["nope".into()]).unwrap_err().to_string();
         assert!(err.contains("1=id, 2=a, 3=b"), "{err}");
+    }
+
+    /// Issue 10: a 300 MB header was echoed whole in the "no phone column" message.
+    #[test]
+    fn header_lists_are_capped() {
+        let headers: Vec<String> = vec!["x".repeat(10_000); 1_000];
+        let listed = list(&headers);
+        assert!(listed.len() < 2 * LISTED_MAX, "{} bytes", listed.len());
+        assert!(
+            listed.starts_with("1=xxx") && listed.contains("… (10000 bytes in all)"),
+            "{listed}"
+        );
+        assert!(listed.ends_with(", … (1000 columns in all)"), "{listed}");
     }
 }

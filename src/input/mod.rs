@@ -20,12 +20,13 @@ use anyhow::Context as _;
 
 pub(crate) use columns::{Columns, Relation};
 pub(crate) use encoding::{Encoding, Scan};
-pub(crate) use records::{RawRecord, RecordReader};
+pub(crate) use records::{Fault, RawRecord, RecordReader};
 pub(crate) use rows::Row;
 pub(crate) use rows::{CsvRows, RowSource};
 pub(crate) use text::{Spool, TextFile, is_blank, must_be_file};
 
 use crate::exit::Unreadable;
+use crate::text::clip;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -68,7 +69,7 @@ pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
     let text = TextFile::open_or_stdin(&opts.path, opts.encoding, &opts.spool)?;
     // The header is the first line: a blank first line means there is none.
     let header = match text.first_record()? {
-        Some(rec) if rec.line == 1 => rec.text,
+        Some(rec) if rec.line == 1 => header_text(rec, &text.display)?,
         _ => {
             return Err(anyhow::Error::new(Unreadable(format!(
                 "{}: the input is empty (no header line)",
@@ -94,6 +95,26 @@ impl Input {
     pub(crate) fn rows(&self) -> anyhow::Result<Box<dyn RowSource>> {
         let records = self.text.records(self.delimiter, Some(1))?;
         Ok(Box::new(CsvRows::new(records, self.display.clone())))
+    }
+}
+
+/// The header line's text, or why it cannot be read: a line over the length limit is
+/// unreadable input (exit 3); a quote that does not close is a header no flag can place
+/// (exit 2, issue 10: every row then came out bad and the run passed).
+fn header_text(rec: RawRecord, display: &str) -> anyhow::Result<Vec<u8>> {
+    let shown = String::from_utf8_lossy(&rec.text);
+    match rec.fault {
+        None => Ok(rec.text),
+        Some(Fault::TooLong { bytes }) => Err(anyhow::Error::new(Unreadable(format!(
+            "{display}: the header line is {bytes} bytes long, more than the limit of {} bytes; it starts `{}`",
+            records::MAX_LINE,
+            clip(&shown)
+        )))),
+        Some(_) => anyhow::bail!(
+            "{display}: the header (line 1) has a quoted field that never closes, so no column can be placed: \
+             `{}`; fix the quote in the header",
+            clip(&shown)
+        ),
     }
 }
 

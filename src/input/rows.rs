@@ -12,7 +12,7 @@ use std::io::BufRead;
 use anyhow::Context as _;
 
 use super::dialect::Fields;
-use super::records::{RawRecord, RecordReader};
+use super::records::{Fault, RawRecord, RecordReader};
 
 /// Reads an input's data rows (the header is the `Input`'s), in order, on one thread.
 pub(crate) trait RowSource: Send {
@@ -101,9 +101,13 @@ impl Row {
         }
     }
 
-    /// True when the record ended inside an unclosed quoted field.
-    pub(crate) fn broken_quotes(&self) -> bool {
-        matches!(&self.data, Data::Record(rec) if rec.broken_quotes)
+    /// Why the record could not be cut as its quoting says (a stray or unclosed quote, a
+    /// line over the length limit), if it could not.
+    pub(crate) fn fault(&self) -> Option<Fault> {
+        match &self.data {
+            Data::Record(rec) => rec.fault,
+            Data::Cells { .. } => None,
+        }
     }
 
     /// True when the row holds a NUL byte.
@@ -224,7 +228,7 @@ mod tests {
         assert_eq!(rows[0].text(), Some(&b"1,\"a,b\""[..]));
         assert_eq!((rows[0].len(), rows[2].len()), (7, 1));
         assert_eq!(rows[0].cell_type(1), CellType::Text);
-        assert!(!rows[0].broken_quotes() && rows[3].broken_quotes());
+        assert!(rows[0].fault().is_none() && rows[3].fault().is_some());
     }
 
     #[test]
@@ -244,7 +248,7 @@ mod tests {
             (CellType::Int, CellType::Empty, CellType::Empty)
         );
         assert_eq!(row.len(), 14);
-        assert!(!row.has_nul() && !row.broken_quotes());
+        assert!(!row.has_nul() && row.fault().is_none());
         // A row is reused: starting again keeps nothing of the last one.
         row.start_cells(8);
         row.push_cell("x\0", CellType::Text);

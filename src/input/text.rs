@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
 
+use super::dialect::Fields;
 use super::encoding::{self, Encoding, Scan};
 use super::records::{RawRecord, RecordReader};
 use crate::exit::{Unreadable, Unwritable};
@@ -129,6 +130,7 @@ impl TextFile {
 
     /// A reader of the records cut with `delimiter`: after the header record that starts on
     /// line `header` (it and the lines before it skipped), or from the start for `None`.
+    /// After a header, the reader knows its width, to tell a stray quote.
     pub(crate) fn records(
         &self,
         delimiter: u8,
@@ -138,6 +140,7 @@ impl TextFile {
         if let Some(line) = header {
             let mut rec = RawRecord::default();
             while records.read(&mut rec).map_err(|e| self.unreadable(&e))? && rec.line < line {}
+            records = records.with_width(Fields::split(&rec.text, delimiter).len());
         }
         Ok(records)
     }

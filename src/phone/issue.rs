@@ -102,6 +102,7 @@ issues! {
     TrunkPrefix = "mobile.trunk_prefix", Info;
     Unallocated = "mobile.unallocated", Error;
     VirtualOperator = "mobile.virtual_operator", Info;
+    RowShort = "row.short", Info;
     ServiceNumber = "service.number", Error;
 }
 
@@ -212,6 +213,10 @@ impl Issue {
             Issue::TrunkPrefix => ("手机号前的0已去除", "a trunk 0 before the mobile number was removed"),
             Issue::Unallocated => ("号段未分配", "the mobile block is not allocated"),
             Issue::VirtualOperator => ("虚拟运营商号段", "a virtual-operator (MVNO) block"),
+            Issue::RowShort => (
+                "记录的字段少于表头（导出时省略了末尾的空字段），缺少的单元格按空值处理",
+                "the record has fewer fields than the header (an export dropped trailing empty fields); the missing cells are read as empty",
+            ),
             Issue::ServiceNumber => (
                 "服务号码，不是客户本人电话",
                 "a service number, not the customer's phone",
@@ -221,6 +226,14 @@ impl Issue {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+impl Issue {
+    /// True for an issue of a whole record (`row.short`), counted once per record rather
+    /// than per number, so it has no share of the numbers.
+    pub fn is_of_record(self) -> bool {
+        self == Issue::RowShort
     }
 }
 

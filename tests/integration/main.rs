@@ -9,6 +9,9 @@
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
 //! - `history_cmd`: `audit --history` (the seed tally, CDR layouts, traps, compliance);
 //! - `history_exports`: VICIdial, Twilio and GB18030 CRM exports as those systems write them;
+//! - `hostile_input`: damaged and hostile input byte for byte (CR line ends, stray quotes,
+//!   short rows, broken headers, implausible call times, long lines, NUL, gzip, UTF-16,
+//!   Excel, records packed with numbers): issue 10;
 //! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
 //!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
 //! - `output_safety`: what a run writes and how it ends: no output over an input or through a
@@ -41,10 +44,11 @@ mod history_cmd;
 mod history_exports;
 mod history_logs;
 mod hostile_content;
+mod hostile_input;
 mod layering;
 mod output_safety;
 mod output_signals;
-// mod properties; (lands with the byte-faithful record reader)
+mod properties;
 mod readme;
 mod rules_cmd;
 mod rules_data;

@@ -79,7 +79,12 @@ fn read_back(bytes: &[u8]) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
     reader
         .records()
-        .map(|r| r.expect("every output reads back as CSV").iter().map(str::to_string).collect())
+        .map(|r| {
+            r.expect("every output reads back as CSV")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
         .collect()
 }
 

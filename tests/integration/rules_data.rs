@@ -262,10 +262,16 @@ fn a_history_past_the_holiday_calendar_says_so_once() {
         let s: serde_json::Value = serde_json::from_str(&wd.read_string(&format!("{out}/summary.json"))).unwrap();
         (s, wd.read_string(&format!("{out}/report.md")))
     };
-    let (s, md) = run("late", &[]);
+    // An attempt in 2027 is plausible only up to a day after --as-of (or now).
+    let (s, md) = run("late", &["--as-of", "2027-01-10"]);
     assert_eq!(s["calls"]["calendar"]["holidays_last_year"], 2026);
     assert_eq!(md.matches("ends with 2026").count(), 1, "{md}");
-    let (s, md) = run("fresh", &["--as-of", "2026-06-01"]);
+    // As of a day inside the calendar, the 2027 attempt is left out (after --as-of); the range
+    // is widened so it is not an implausible line.
+    let (s, md) = run(
+        "fresh",
+        &["--as-of", "2026-06-01", "--history-time-range", "..2028-01-01"],
+    );
     assert!(s["calls"].get("calendar").is_none());
     assert!(!md.contains("ends with 2026"));
 }

@@ -5,6 +5,7 @@
 use super::RawAttempt;
 use super::format::{ASTERISK_MAX, ASTERISK_MIN, FREESWITCH_MIN};
 use crate::input::dialect::Fields;
+use crate::text::clip;
 
 /// The attempt fields of an Asterisk `cdr_csv` record.
 pub(super) fn asterisk_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
@@ -15,8 +16,13 @@ pub(super) fn asterisk_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
         ));
     }
     let (dst, lastdata) = (f.get(2), f.get(8));
-    let number = asterisk_number(dst, lastdata)
-        .ok_or_else(|| format!("no dialled number: dst is `{dst}` and lastdata `{lastdata}` holds none"))?;
+    let number = asterisk_number(dst, lastdata).ok_or_else(|| {
+        format!(
+            "no dialled number: dst is `{}` and lastdata `{}` holds none",
+            clip(dst),
+            clip(lastdata)
+        )
+    })?;
     Ok(RawAttempt {
         number,
         time: f.get(9),

@@ -47,7 +47,7 @@ pub(super) fn decide<R: std::io::BufRead>(
     let mut joined = String::new();
     let mut seen = 0u64;
     while records.read(&mut rec).map_err(|e| format!("reading stopped: {e}"))? {
-        if is_blank(&rec.text) || rec.broken_quotes {
+        if is_blank(&rec.text) || rec.fault.is_some() {
             continue;
         }
         seen += 1;

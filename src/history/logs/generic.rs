@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 use super::RawAttempt;
 use crate::input::columns;
 use crate::input::dialect::Fields;
+use crate::text::clip;
 
 /// Column choices for generic CSV logs
 /// (`--history-columns number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注`, or
@@ -284,8 +285,8 @@ impl GenericColumns {
     /// The header of the column the start (or its date part) is read from.
     pub(super) fn time_header(&self) -> String {
         match self.pair.filter(|_| self.split) {
-            Some((d, c)) => format!("{} + {}", self.headers[d], self.headers[c]),
-            None => self.headers[self.time].clone(),
+            Some((d, c)) => format!("{} + {}", clip(&self.headers[d]), clip(&self.headers[c])),
+            None => clip(&self.headers[self.time]).into_owned(),
         }
     }
 
@@ -327,7 +328,7 @@ impl GenericColumns {
         ];
         roles
             .iter()
-            .filter_map(|(role, i)| i.map(|i| format!("{}={}", role.name(), self.headers[i])))
+            .filter_map(|(role, i)| i.map(|i| format!("{}={}", role.name(), clip(&self.headers[i]))))
             .collect::<Vec<_>>()
             .join(", ")
     }

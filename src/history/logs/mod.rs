@@ -41,7 +41,8 @@ use jiff::tz::TimeZone;
 
 use crate::exit::Unreadable;
 use crate::input::dialect::{self, Fields};
-use crate::input::{Encoding, RawRecord, RecordReader, TextFile, is_blank};
+use crate::input::{Encoding, Fault, RawRecord, RecordReader, TextFile, is_blank};
+use crate::text::clip;
 use cdr::{asterisk_fields, freeswitch_fields};
 use generic::GenericColumns;
 
@@ -52,7 +53,7 @@ pub(crate) use gate::{LogTally, Seen, attempt_hash, parse_max_unreadable};
 pub(crate) use generic::HistoryColumns;
 #[cfg(test)]
 pub(crate) use time::parse_time;
-pub(crate) use time::{TimeFormat, check_time_format, parse_talk, time_zone};
+pub(crate) use time::{Plausible, TimeFormat, TimeRange, check_time_format, parse_talk, time_zone};
 
 /// The layout of an attempt log: one enum with the outcome tables that depend on it.
 pub(crate) use crate::rules::LogFormat;
@@ -87,6 +88,9 @@ pub(crate) struct LogOptions {
     pub(crate) time_format: Option<String>,
     /// `--dial-prefix`: the outside-line prefix to strip; detected in CDRs when omitted.
     pub(crate) dial_prefix: Option<String>,
+    /// The plausible call times (`--history-time-range`, resolved); a time outside it makes
+    /// the line unreadable. `None` checks nothing (the tests' opener).
+    pub(crate) plausible: Option<Plausible>,
 }
 
 /// An opened log: detected (or forced) format, resolved columns, time zone. Iterating it
@@ -100,6 +104,7 @@ pub(crate) struct LogReader {
     delimiter: u8,
     time: TimeFormat,
     dial_prefix: Option<String>,
+    plausible: Option<Plausible>,
     lines: u64,
     rec: RawRecord,
     /// Set once the input has ended or failed, so iteration stops for good.
@@ -129,6 +134,7 @@ impl LogReader {
             tz,
             time_format: None,
             dial_prefix: None,
+            plausible: None,
         };
         LogReader::open_with(path, &opts)
     }
@@ -147,6 +153,20 @@ impl LogReader {
             .first_record()?
             .ok_or_else(|| anyhow::Error::new(Unreadable(format!("{display}: the log is empty"))))?;
         let format = format.unwrap_or_else(|| detect(&dialect::split_fields(&first.text, b',')));
+        // A generic log's header places every column: one that cannot be cut is fatal.
+        // Like the contact input's: a header over the length limit is unreadable (exit 3), a
+        // broken quote in it a header no flag can place (exit 2).
+        if let Some(fault) = first.fault.filter(|_| format == LogFormat::Generic) {
+            let why = format!(
+                "{display}: the log's header cannot be read: {} (`{}`)",
+                fault.reason(first.line),
+                clip(&String::from_utf8_lossy(&first.text))
+            );
+            return Err(match fault {
+                Fault::TooLong { .. } => anyhow::Error::new(Unreadable(why)),
+                _ => anyhow::Error::msg(why),
+            });
+        }
         let (mut layout, delimiter) = layout_of(format, &first.text, columns)
             .with_context(|| format!("reading attempt log {display} as {format}"))?;
         // A generic log's first record is its header; a CDR's is its first call.
@@ -162,6 +182,7 @@ impl LogReader {
             delimiter,
             time: decided.time,
             dial_prefix: decided.dial_prefix,
+            plausible: opts.plausible,
             lines: text.scan.lines,
             rec: RawRecord::default(),
             done: false,
@@ -243,6 +264,7 @@ impl LogReader {
             tz: self.tz.clone(),
             time: self.time.clone(),
             dial_prefix: self.dial_prefix.clone(),
+            plausible: self.plausible,
         }
     }
 
@@ -260,17 +282,21 @@ pub(crate) struct LogParser {
     tz: TimeZone,
     time: TimeFormat,
     dial_prefix: Option<String>,
+    plausible: Option<Plausible>,
 }
 
 impl LogParser {
     /// Reads one record's fields into an attempt (`Err` with the reason for a bad line).
     pub(crate) fn parse(&self, rec: &RawRecord) -> Result<Attempt, String> {
-        if rec.broken_quotes {
-            return Err("a quoted field never closes".to_string());
+        if let Some(fault) = rec.fault {
+            return Err(fault.reason(rec.line));
         }
         let fields = Fields::split(&rec.text, self.delimiter);
         let raw = self.layout.fields(&fields)?;
         let mut attempt = raw.into_attempt(rec.line, &self.time, &self.tz)?;
+        if let Some(plausible) = &self.plausible {
+            plausible.check(attempt.time, &self.tz)?;
+        }
         if !matches!(self.layout, Layout::Generic(_)) || self.dial_prefix.is_some() {
             attempt.number = cdr::clean_dialled(&attempt.number, self.dial_prefix.as_deref());
         }
@@ -348,7 +374,7 @@ impl RawAttempt<'_> {
         }
         let time = self.read_time(format, tz)?;
         let talk_seconds = match self.talk.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => Some(parse_talk(t).ok_or_else(|| format!("cannot read the talk time `{t}`"))?),
+            Some(t) => Some(parse_talk(t).ok_or_else(|| format!("cannot read the talk time `{}`", clip(t)))?),
             None => None,
         };
         Ok(Attempt {
@@ -371,7 +397,7 @@ impl RawAttempt<'_> {
         };
         format
             .read(text, tz)
-            .ok_or_else(|| format!("cannot read the time `{text}`"))
+            .ok_or_else(|| format!("cannot read the time `{}`", clip(text)))
     }
 }
 

@@ -4,7 +4,7 @@
 use encoding_rs::DecoderResult;
 
 use super::BUF_LEN;
-use super::pass::Position;
+use super::pass::{Position, line_ends};
 
 /// Streaming GB18030 validation with encoding_rs's decoder; the decoded text is thrown away.
 pub(super) struct Gb18030Check {
@@ -26,8 +26,9 @@ impl Gb18030Check {
         }
     }
 
-    /// Takes `text`, the next bytes of the input, with `newlines` counted before it.
-    pub(super) fn feed(&mut self, text: &[u8], last: bool, newlines: u64) {
+    /// Takes `text`, the next bytes of the input, with the line ends counted before it and
+    /// whether the byte before it was a `\r`.
+    pub(super) fn feed(&mut self, text: &[u8], last: bool, newlines: (u64, bool)) {
         if self.first_bad.is_some() {
             return;
         }
@@ -55,12 +56,13 @@ impl Gb18030Check {
     }
 }
 
-/// The line of `offset`, given `text` starting at `base` with `newlines` before it.
+/// The line of `offset`, given `text` starting at `base` with `newlines` line ends before it
+/// (and whether a `\r` came just before it).
 ///
 /// A bad sequence can start before `base`, in bytes the decoder held over from the previous
 /// buffer; those are GB18030 lead or middle bytes, never a newline, so the line is the one
 /// `text` starts on.
-fn line_at(text: &[u8], base: u64, newlines: u64, offset: u64) -> u64 {
+fn line_at(text: &[u8], base: u64, (newlines, after_cr): (u64, bool), offset: u64) -> u64 {
     let upto = (offset.saturating_sub(base) as usize).min(text.len());
-    newlines + memchr::memchr_iter(b'\n', &text[..upto]).count() as u64 + 1
+    newlines + line_ends(&text[..upto], after_cr) + 1
 }

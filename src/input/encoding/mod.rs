@@ -8,12 +8,17 @@
 //! names. [`decode`] then turns the input into UTF-8 and [`encode`] writes output back in the
 //! input's encoding.
 //!
-//! Parts: `pass` (the scan), `utf8` (UTF-8 line checks), `gb18030` (GB18030 checks), `codec`
-//! (decode and encode); unit tests in `tests`.
+//! Before any of that, the first buffer is sniffed (`sniff`): an archive, an Excel workbook,
+//! UTF-16 without a BOM or binary data is named as what it is. Lines end at `\n`, `\r\n` or a
+//! lone `\r`, as the record reader cuts them.
+//!
+//! Parts: `pass` (the scan), `sniff` (what a non-text input is), `utf8` (UTF-8 line checks),
+//! `gb18030` (GB18030 checks), `codec` (decode and encode); unit tests in `tests`.
 
 mod codec;
 mod gb18030;
 mod pass;
+mod sniff;
 mod utf8;
 
 use std::fmt;
@@ -23,6 +28,7 @@ pub(crate) use codec::{decode, encode};
 pub(crate) use pass::scan;
 #[cfg(feature = "fuzzing")]
 pub(crate) use pass::scan_with;
+pub(crate) use sniff::NotText;
 
 /// Bytes read at a time. Memory stays at a few of these whatever the input's size.
 const BUF_LEN: usize = 64 * 1024;
@@ -142,6 +148,9 @@ pub(crate) enum EncodingError {
     },
     /// The input opens with a UTF-16 BOM.
     Utf16,
+    /// The input is not text at all (an archive, an Excel file, UTF-16 without a BOM,
+    /// binary data): what it is, in the message.
+    NotText(NotText),
 }
 
 impl fmt::Display for EncodingError {
@@ -178,6 +187,7 @@ impl fmt::Display for EncodingError {
                  one encoding first"
             ),
             EncodingError::Utf16 => f.write_str("UTF-16 is not supported: save the file as UTF-8 or GB18030 CSV"),
+            EncodingError::NotText(found) => found.fmt(f),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use sha2::{Digest, Sha256};
 
 use super::gb18030::Gb18030Check;
+use super::sniff::{self, NotText};
 use super::utf8::Utf8Lines;
 use super::{BUF_LEN, Encoding, EncodingError, EncodingSource, Scan};
 
@@ -27,16 +28,27 @@ pub(crate) fn scan_with(
 ) -> Result<Scan, EncodingError> {
     let mut len = fill(&mut reader, buf)?;
     let plan = Plan::new(sniff_bom(&buf[..len])?, forced);
+    if let Some(found) = sniff::not_text(&buf[..len]) {
+        return Err(EncodingError::NotText(found));
+    }
+    // Control bytes in the head turn a decoding failure into "binary data".
+    let head_binary = sniff::binary(&buf[..len]).filter(
+        |b| matches!(b, NotText::Binary { control, of } if control * 100 >= of * sniff::UNDECODABLE_BINARY_SHARE),
+    );
+    let binary_instead = |err: EncodingError| match (err, head_binary) {
+        (EncodingError::Invalid { .. } | EncodingError::Mixed { .. }, Some(found)) => EncodingError::NotText(found),
+        (err, _) => err,
+    };
     let mut pass = Pass::new(plan.bom_len);
     while len > 0 {
         pass.feed(&buf[..len]);
         if let Some(err) = pass.early_error(plan.known) {
-            return Err(err);
+            return Err(binary_instead(err));
         }
         len = fill(&mut reader, buf)?;
     }
     pass.finish();
-    let (encoding, source) = pass.decide(plan.known)?;
+    let (encoding, source) = pass.decide(plan.known).map_err(binary_instead)?;
     Ok(Scan {
         encoding,
         source,
@@ -149,20 +161,21 @@ impl Pass {
         if text.is_empty() {
             return;
         }
+        let after_cr = self.last == Some(b'\r');
         self.utf8.feed(text, base);
-        self.gb18030.feed(text, false, self.newlines);
-        self.newlines += memchr::memchr_iter(b'\n', text).count() as u64;
+        self.gb18030.feed(text, false, (self.newlines, after_cr));
+        self.newlines += line_ends(text, after_cr);
         self.last = text.last().copied();
     }
 
     /// Ends the input: a sequence still open at the end is a bad one.
     fn finish(&mut self) {
         self.utf8.finish();
-        self.gb18030.feed(&[], true, self.newlines);
+        self.gb18030.feed(&[], true, (self.newlines, false));
     }
 
     fn lines(&self) -> u64 {
-        self.newlines + u64::from(self.last.is_some_and(|b| b != b'\n'))
+        self.newlines + u64::from(self.last.is_some_and(|b| b != b'\n' && b != b'\r'))
     }
 
     fn first_bad(&self, encoding: Encoding) -> Option<Position> {
@@ -198,10 +211,96 @@ impl Pass {
     }
 }
 
+/// The line ends in `text`: `\n`, `\r\n` and a lone `\r` each end one, as the record reader
+/// cuts lines. `after_cr` says the byte before `text` was a `\r` (whose `\n` may open `text`).
+pub(super) fn line_ends(text: &[u8], after_cr: bool) -> u64 {
+    let mut ends = 0;
+    let mut prev_cr = after_cr;
+    for i in memchr::memchr2_iter(b'\n', b'\r', text) {
+        let b = text[i];
+        let joined = b == b'\n' && if i == 0 { prev_cr } else { text[i - 1] == b'\r' };
+        ends += u64::from(!joined);
+        prev_cr = b == b'\r';
+    }
+    ends
+}
+
 fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
     EncodingError::Invalid {
         encoding,
         offset: at.offset,
         line: at.line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10: a CR-only file was one line; lines end as the record reader cuts them.
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        for (input, lines) in [
+            (&b"a\rb\rc\r"[..], 3),
+            (b"a\r\nb\nc\rd", 4),
+            (b"a\r\r\n", 2),
+            (b"", 0),
+            (b"\r", 1),
+        ] {
+            let scan = scan(input, None).unwrap();
+            assert_eq!(scan.lines, lines, "{input:?}");
+            // Whatever the buffer size: a CRLF split across two buffers is one line end.
+            for size in 4..=6 {
+                let split = scan_with(input, None, &mut vec![0; size]).unwrap();
+                assert_eq!(split.lines, lines, "{input:?} in buffers of {size}");
+            }
+        }
+        assert_eq!(line_ends(b"\nx\r", true), 1);
+        assert_eq!(line_ends(b"\nx\r", false), 2);
+    }
+
+    /// The lines of a CR-only file are told apart, so a file mixing encodings line by line
+    /// is still refused, naming the right lines.
+    #[test]
+    fn bad_bytes_and_mixed_lines_are_placed_on_cr_lines() {
+        let gb = encoding_rs::GB18030.encode("李四").0.into_owned();
+        let input = [&b"id\r1,\xE5\xBC\xA0\r2,"[..], &gb, b"\r"].concat();
+        match scan(&input[..], None) {
+            Err(EncodingError::Mixed {
+                utf8_line,
+                gb18030_line,
+            }) => assert_eq!((utf8_line, gb18030_line), (2, 3)),
+            other => panic!("expected Mixed, got {other:?}"),
+        }
+        match scan(&b"a\rb\r\xFF"[..], None) {
+            Err(EncodingError::Invalid { line, .. }) => assert_eq!(line, 3),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    /// Issue 10: random bytes were reported as mixing encodings; a signature or a share of
+    /// control bytes names what the input is.
+    #[test]
+    fn non_text_is_named_not_called_an_encoding_mix() {
+        let mut random = Vec::new();
+        let mut x: u32 = 12345;
+        for _ in 0..4096 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            random.push((x >> 16) as u8);
+        }
+        let err = scan(&random[..], None).unwrap_err();
+        assert!(matches!(err, EncodingError::NotText(NotText::Binary { .. })), "{err}");
+        assert!(
+            err.to_string().starts_with("the input is binary data, not text"),
+            "{err}"
+        );
+        let err = scan(&[0x1F, 0x8B, 8, 0][..], Some(Encoding::Utf8)).unwrap_err();
+        assert!(
+            err.to_string().contains("gzip-compressed"),
+            "even under --encoding: {err}"
+        );
+        // A text that fails to decode without control bytes keeps its precise message.
+        let err = scan(&b"id\na\nx\xFF\n"[..], None).unwrap_err();
+        assert!(matches!(err, EncodingError::Invalid { .. }), "{err}");
     }
 }

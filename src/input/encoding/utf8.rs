@@ -23,6 +23,8 @@ pub(super) struct Utf8Lines {
     line: u64,
     line_bad: bool,
     line_cjk: bool,
+    /// The last byte was a `\r`: a `\n` right after it ends no second line.
+    after_cr: bool,
     pub(super) first_bad: Option<Position>,
     first_utf8_line: Option<u64>,
     first_gb18030_line: Option<u64>,
@@ -38,6 +40,7 @@ impl Utf8Lines {
             line: 1,
             line_bad: false,
             line_cjk: false,
+            after_cr: false,
             first_bad: None,
             first_utf8_line: None,
             first_gb18030_line: None,
@@ -49,11 +52,13 @@ impl Utf8Lines {
         let mut i = 0;
         while i < text.len() {
             if self.need == 0 {
-                // ASCII other than a newline changes nothing: skip it in bulk.
-                match text[i..].iter().position(|&b| b >= 0x80 || b == b'\n') {
-                    Some(skip) => i += skip,
-                    None => return,
-                }
+                // ASCII other than a line end changes nothing: skip it in bulk.
+                let Some(skip) = text[i..].iter().position(|&b| b >= 0x80 || b == b'\n' || b == b'\r') else {
+                    self.after_cr = false;
+                    return;
+                };
+                self.after_cr &= skip == 0;
+                i += skip;
             }
             self.byte(text[i], base + i as u64);
             i += 1;
@@ -69,6 +74,7 @@ impl Utf8Lines {
     }
 
     fn byte(&mut self, b: u8, offset: u64) {
+        let after_cr = std::mem::take(&mut self.after_cr);
         if self.need > 0 {
             if (self.next.0..=self.next.1).contains(&b) {
                 self.continuation(b);
@@ -79,7 +85,12 @@ impl Utf8Lines {
             self.need = 0;
         }
         match b {
+            b'\n' if after_cr => {}
             b'\n' => self.end_line(),
+            b'\r' => {
+                self.end_line();
+                self.after_cr = true;
+            }
             0x00..=0x7F => {}
             0xC2..=0xDF => self.lead(offset, b & 0x1F, 1, (0x80, 0xBF)),
             0xE0 => self.lead(offset, b & 0x0F, 2, (0xA0, 0xBF)),

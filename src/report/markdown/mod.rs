@@ -185,7 +185,11 @@ fn issues(md: &mut String, o: &Run<'_>, lang: Lang) {
             "| `{}` | {} | {count} | {} | {} | {} |",
             issue.code(),
             issue.severity().as_str(),
-            share(count, s.numbers.verdicts.total),
+            if issue.is_of_record() {
+                String::new()
+            } else {
+                share(count, s.numbers.verdicts.total)
+            },
             issue.summary(lang),
             lines.join(", ")
         );

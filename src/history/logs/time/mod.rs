@@ -1,9 +1,10 @@
 //! Times and durations as logs write them: the date-time shapes (`civil`), the one format
-//! decided per log (`format`), talk times in seconds, clock form or with units (`1分35秒`),
-//! and the time zone local times are read in.
+//! decided per log (`format`), the plausible range of call times (`range`), talk times in
+//! seconds, clock form or with units (`1分35秒`), and the time zone local times are read in.
 
 mod civil;
 mod format;
+mod range;
 
 use std::sync::OnceLock;
 
@@ -11,6 +12,7 @@ use anyhow::Context as _;
 use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
 
 pub(crate) use format::{Decider, TimeFormat};
+pub(crate) use range::{Plausible, TimeRange};
 
 /// Checks a `--time-format` before any log is read: it must format a date-time (so its
 /// directives are known) and hold a year, a month or day of year, and an hour (epochs are
