@@ -26,13 +26,17 @@ pub(crate) fn scan_with(
     forced: Option<Encoding>,
     buf: &mut [u8],
 ) -> Result<Scan, EncodingError> {
-    let mut len = fill(&mut reader, buf)?;
-    let plan = Plan::new(sniff_bom(&buf[..len])?, forced);
-    if let Some(found) = sniff::not_text(&buf[..len]) {
+    // The head is read on its own, whatever the buffer's size, so that what it shows (a BOM,
+    // a signature, binary) never depends on how the input is cut into reads.
+    let mut head = vec![0; HEAD_LEN];
+    let head_len = fill(&mut reader, &mut head)?;
+    let head = &head[..head_len];
+    let plan = Plan::new(sniff_bom(head)?, forced);
+    if let Some(found) = sniff::not_text(head) {
         return Err(EncodingError::NotText(found));
     }
     // Control bytes in the head turn a decoding failure into "binary data".
-    let head_binary = sniff::binary(&buf[..len]).filter(
+    let head_binary = sniff::binary(head).filter(
         |b| matches!(b, NotText::Binary { control, of } if control * 100 >= of * sniff::UNDECODABLE_BINARY_SHARE),
     );
     let binary_instead = |err: EncodingError| match (err, head_binary) {
@@ -40,6 +44,18 @@ pub(crate) fn scan_with(
         (err, _) => err,
     };
     let mut pass = Pass::new(plan.bom_len);
+    // The head goes through the pass in the buffer's pieces, then the rest of the input.
+    for piece in head.chunks(buf.len()) {
+        pass.feed(piece);
+        if let Some(err) = pass.early_error(plan.known) {
+            return Err(binary_instead(err));
+        }
+    }
+    let mut len = if head_len < HEAD_LEN {
+        0
+    } else {
+        fill(&mut reader, buf)?
+    };
     while len > 0 {
         pass.feed(&buf[..len]);
         if let Some(err) = pass.early_error(plan.known) {
@@ -58,6 +74,9 @@ pub(crate) fn scan_with(
         sha256: format!("{:x}", pass.hasher.finalize()),
     })
 }
+
+/// Bytes of the input's head that the BOM and the not-text checks look at.
+const HEAD_LEN: usize = BUF_LEN;
 
 /// Reads until `buf` is full or the input ends, so that only the last buffer is short and the
 /// BOM is always whole in the first one.

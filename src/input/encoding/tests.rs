@@ -479,3 +479,20 @@ fn encode_round_trips() {
     );
     assert_eq!(decode_all(&bytes, &scan), text);
 }
+
+/// Found by the fuzzer (tests/data/fuzz/encoding-sniff-depends-on-read-size.bin): what the
+/// head shows (here binary, not UTF-16) was judged on the first buffer, so it changed with the
+/// buffer's size.
+#[test]
+fn what_the_head_shows_does_not_depend_on_the_read_size() {
+    let found = include_bytes!("../../../tests/data/fuzz/encoding-sniff-depends-on-read-size.bin");
+    let whole = format!("{:?}", scan(&found[..], None));
+    assert!(whole.contains("Binary"), "{whole}");
+    for size in 4..=16 {
+        assert_eq!(
+            format!("{:?}", scan_with(&found[..], None, &mut vec![0; size])),
+            whole,
+            "buffer {size}"
+        );
+    }
+}
