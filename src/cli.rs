@@ -184,6 +184,13 @@ pub struct AuditArgs {
     /// No progress bar and no report on standard output.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// What standard output gets: text (report.md), json (summary.json's content) or junit
+    /// (JUnit XML: a test case per --fail-on check and per issue code). Messages go to stderr.
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Also write junit.xml into --out, with the run's other outputs.
+    #[arg(long)]
+    pub junit: bool,
     /// Shared engine options.
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -201,6 +208,17 @@ pub enum OutputEncodingArg {
     /// GB18030.
     #[value(name = "gb18030")]
     Gb18030,
+}
+
+/// What `audit` prints on standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// report.md, the human report.
+    Text,
+    /// summary.json's content.
+    Json,
+    /// JUnit XML, as GitLab and Jenkins read it.
+    Junit,
 }
 
 /// How `check` prints its findings.

@@ -64,6 +64,19 @@ pub(crate) struct AuditConfig {
     pub(crate) sort_budget: usize,
     /// The call history to join, if any.
     pub(crate) history: Option<HistoryOptions>,
+    /// What standard output gets (`--format`).
+    pub(crate) format: Format,
+}
+
+/// What `audit` prints on standard output (`--format`); messages always go to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// report.md.
+    Text,
+    /// summary.json's content.
+    Json,
+    /// The JUnit XML of the checks and issue counts.
+    Junit,
 }
 
 /// Runs the audit: refuses an `--out` where an output would replace an input or write
@@ -245,11 +258,12 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
         );
     }
     let mut out = std::io::stdout().lock();
-    let printed = if cfg.quiet {
-        Ok(())
-    } else {
-        out.write_all(published.report.as_bytes())
+    let data = match cfg.format {
+        Format::Text => published.report.as_bytes(),
+        Format::Json => published.summary.as_slice(),
+        Format::Junit => published.junit.as_bytes(),
     };
+    let printed = if cfg.quiet { Ok(()) } else { out.write_all(data) };
     // `audit ... --fail-on X | head -1`: a reader that stops early may silence the report,
     // never turn a failed gate into a pass, so a closed pipe ends the printing, not the run.
     match printed.and_then(|()| out.flush()) {

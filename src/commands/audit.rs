@@ -7,8 +7,8 @@ use anyhow::Context as _;
 
 use crate::audit::gate::Threshold;
 use crate::audit::record::Prune;
-use crate::audit::{self, AuditConfig};
-use crate::cli::{AuditArgs, OutputEncodingArg};
+use crate::audit::{self, AuditConfig, Format};
+use crate::cli::{AuditArgs, AuditFormat, OutputEncodingArg};
 use crate::exit::{ExitStatus, interrupt};
 use crate::history::logs::{HistoryColumns, LogFormat, TimeRange, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
@@ -93,6 +93,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             } else {
                 FormulaGuard::On
             },
+            junit: args.junit,
         },
         default_area_code: args.engine.default_area_code.clone(),
         prune,
@@ -105,6 +106,11 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
         max_field: MAX_FIELD,
         sort_budget: SORT_BUDGET,
         history,
+        format: match args.format {
+            AuditFormat::Text => Format::Text,
+            AuditFormat::Json => Format::Json,
+            AuditFormat::Junit => Format::Junit,
+        },
     })
 }
 
