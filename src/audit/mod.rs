@@ -37,6 +37,7 @@ use spill::Sorter;
 
 /// Everything `audit` needs, checked and resolved before any file is opened or created.
 #[derive(Debug)]
+#[expect(clippy::struct_excessive_bools, reason = "each is its own command-line switch")]
 pub(crate) struct AuditConfig {
     /// What to read.
     pub(crate) input: InputOptions,
@@ -66,6 +67,8 @@ pub(crate) struct AuditConfig {
     pub(crate) history: Option<HistoryOptions>,
     /// What standard output gets (`--format`).
     pub(crate) format: Format,
+    /// Colour the failing-check lines on stderr (`--color`).
+    pub(crate) color: bool,
 }
 
 /// What `audit` prints on standard output (`--format`); messages always go to stderr.
@@ -270,10 +273,15 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
     }
+    let red = if cfg.color {
+        anstyle::AnsiColor::Red.on_default().bold()
+    } else {
+        anstyle::Style::new()
+    };
     for c in run.checks.iter().filter(|c| c.status == GateStatus::Fail) {
         let unit = if c.percent { "%" } else { "" };
         eprintln!(
-            "contact-audit: check failed: {} (observed {}{unit})",
+            "contact-audit: {red}check failed{red:#}: {} (observed {}{unit})",
             c.rule, c.observed
         );
     }

@@ -174,3 +174,102 @@ fn junit_of_the_example_is_pinned() {
     let xml = stdout(&out).replace(&repo("examples/"), "[repo]/examples/");
     insta::assert_snapshot!("example_junit", time.replace_all(&xml, r#"time="[t]""#));
 }
+
+#[test]
+fn check_reads_a_gb18030_pipe_as_audit_reads_a_file() {
+    let wd = Workdir::new();
+    // `027-21859118转2363` as a GB18030 export writes it: 转 is D7 AA, alone also valid UTF-8.
+    let mut gb = b"027-21859118\xd7\xaa2363\n".to_vec();
+    let out = wd.run_stdin(&["check", "--format", "json", "--lang", "en"], &gb);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["input"], "027-21859118转2363");
+    assert_eq!(v["numbers"][0]["national"], "027-21859118");
+    assert_eq!(v["numbers"][0]["extension"], "2363");
+    assert_eq!(v["numbers"][0]["verdict"], "ok");
+    // With a second, longer Chinese line (手机 in GB18030), and --encoding given.
+    gb.extend_from_slice(b"\xca\xd6\xbb\xfa13971234567\n");
+    let out = wd.run_stdin(&["check", "--format", "json", "--encoding", "gb18030"], &gb);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("手机13971234567"), "{}", stdout(&out));
+    // Bytes in neither encoding: told with audit's message, then judged as lossy UTF-8.
+    let out = wd.run_stdin(&["check", "--format", "json"], b"13971234567\xff\xff\xff\n");
+    assert_exit(&out, 0);
+    let err = stderr(&out);
+    assert!(err.contains("standard input: not valid UTF-8 or GB18030"), "{err}");
+    assert!(stdout(&out).contains("13971234567\u{FFFD}"), "{}", stdout(&out));
+}
+
+#[test]
+fn check_fails_on_invalid_only_when_asked() {
+    let wd = Workdir::new();
+    let out = wd.run(&["check", "027-1234567", "13971234567"]);
+    assert_exit(&out, 0);
+    let out = wd.run(&["check", "--fail-on-invalid", "027-1234567", "13971234567"]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("1 cells hold an invalid number"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("INVALID"));
+    let out = wd.run(&["check", "--fail-on-invalid", "13971234567", "027-87654321"]);
+    assert_exit(&out, 0);
+    let out = wd.run_stdin(
+        &["check", "--fail-on-invalid", "--format", "json"],
+        b"13971234567\n1397123456\n",
+    );
+    assert_exit(&out, 1);
+    let help = stdout(&wd.run(&["check", "--help"]));
+    assert!(help.contains("--fail-on-invalid") && help.contains("exits 0"), "{help}");
+}
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let wd = Workdir::new();
+    let cells = ["check", "--lang", "en", "027-1234567", "13971234567"];
+    // A pipe is no terminal: no escape sequence in auto, the default.
+    let plain = stdout(&wd.run(&cells));
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+    let mut always = vec!["--color", "always"];
+    always.extend_from_slice(&cells);
+    let coloured = stdout(&wd.run(&always));
+    assert!(coloured.contains("\u{1b}[1m\u{1b}[31mINVALID "), "{coloured:?}");
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[32mOK      \u{1b}[0m"),
+        "{coloured:?}"
+    );
+    // The flag goes after the subcommand too, and NO_COLOR does not silence an explicit always.
+    let mut after = cells.to_vec();
+    after.extend_from_slice(&["--color", "always"]);
+    let out = wd.command(&after).env("NO_COLOR", "1").output().unwrap();
+    assert_eq!(stdout(&out), coloured);
+    let mut never = vec!["--color", "never"];
+    never.extend_from_slice(&cells);
+    assert_eq!(stdout(&wd.run(&never)), plain);
+    // The failing-check line of audit, on stderr.
+    wd.write("contacts.csv", CONTACTS);
+    let args = [
+        "audit",
+        "contacts.csv",
+        "--out",
+        "out",
+        "--quiet",
+        "--fail-on",
+        "invalid>0",
+    ];
+    let out = wd.run(&args);
+    assert!(
+        stderr(&out).contains("contact-audit: check failed: invalid>0"),
+        "{}",
+        stderr(&out)
+    );
+    let mut args = args.to_vec();
+    args.extend_from_slice(&["--color", "always"]);
+    let out = wd.run(&args);
+    assert!(
+        stderr(&out).contains("\u{1b}[1m\u{1b}[31mcheck failed\u{1b}[0m: invalid>0"),
+        "{:?}",
+        stderr(&out)
+    );
+}
