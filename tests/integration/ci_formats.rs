@@ -273,3 +273,28 @@ fn colours_only_when_asked_or_on_a_terminal() {
         stderr(&out)
     );
 }
+
+/// On a terminal (a pty from util-linux `script`), check says it waits for input and colours
+/// its verdicts; in a pipe (every other test here) it does neither.
+#[test]
+fn on_a_terminal_check_hints_and_colours() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_contact-audit");
+    let mut child = Command::new("script")
+        .args(["-qec", &format!("env -i '{bin}' check --lang en"), "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` (Debian's bsdutils, always installed)");
+    // A cell, then Ctrl-D at the start of a line: end of input on a terminal.
+    child.stdin.take().unwrap().write_all(b"13971234567\n\x04").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reading cells from standard input, one per line (Ctrl-D to end)"),
+        "{text:?}"
+    );
+    assert!(text.contains("\u{1b}[1m\u{1b}[32mOK      \u{1b}[0m mobile"), "{text:?}");
+}
