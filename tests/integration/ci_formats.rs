@@ -298,3 +298,17 @@ fn on_a_terminal_check_hints_and_colours() {
     );
     assert!(text.contains("\u{1b}[1m\u{1b}[32mOK      \u{1b}[0m mobile"), "{text:?}");
 }
+
+/// The same detection in audit: a GB18030 file whose only Chinese is `转`, bytes that are also
+/// valid UTF-8 (Hebrew `ת`), reads as GB18030.
+#[test]
+fn audit_reads_short_gb18030_that_is_also_valid_utf8() {
+    let wd = Workdir::new();
+    wd.write("c.csv", b"id,mobile\nC1,027-21859118\xd7\xaa2363\n");
+    let out = wd.run(&["audit", "c.csv", "--out", "out", "--format", "json"]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["input"]["encoding"], "gb18030");
+    assert_eq!(v["numbers"]["ok"], 1);
+    assert!(wd.read_string("out/numbers.csv").contains("027-21859118"));
+}
