@@ -15,6 +15,43 @@ pub struct Args {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Colours: auto (only on a terminal, and not when NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// When to colour the verdicts and the failing-check lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Only when the stream written to is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always, even into a pipe or with NO_COLOR set.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorArg {
+    /// Whether to colour a stream: `terminal` is whether it is one, `no_color` the value of
+    /// NO_COLOR (<https://no-color.org>: set and not empty turns colours off in auto).
+    pub(crate) fn enabled(self, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => terminal && no_color.is_none_or(std::ffi::OsStr::is_empty),
+        }
+    }
+
+    /// [`enabled`](Self::enabled) for this process's stdout (`true`) or stderr (`false`).
+    pub(crate) fn for_stream(self, stdout: bool) -> bool {
+        use std::io::IsTerminal as _;
+        let terminal = if stdout {
+            std::io::stdout().is_terminal()
+        } else {
+            std::io::stderr().is_terminal()
+        };
+        self.enabled(terminal, std::env::var_os("NO_COLOR").as_deref())
+    }
 }
 
 /// The subcommands.
@@ -78,6 +115,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,
+    /// Exit 1 when any cell holds an invalid number (or is empty or holds none). Without it,
+    /// check exits 0 whatever it finds.
+    #[arg(long)]
+    pub fail_on_invalid: bool,
+    /// Encoding of standard input; detected when omitted, as audit detects it (a BOM, else
+    /// all UTF-8, else all GB18030).
+    #[arg(long, value_name = "NAME", value_parser = ["utf-8", "utf8", "gb18030", "gbk"])]
+    pub encoding: Option<String>,
     /// Shared engine options.
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -102,7 +147,8 @@ pub struct AuditArgs {
     /// Ki, Mi, Gi, Ti of 1024). Default: 20G, or the free space of --out if less.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub spool_limit: Option<u64>,
-    /// Input encoding; detected when omitted (a BOM, else all UTF-8, else all GB18030).
+    /// Input encoding; detected when omitted (a BOM, else all UTF-8, else all GB18030; UTF-8
+    /// without one Chinese character that is valid GB18030 too reads as GB18030).
     #[arg(long, value_name = "NAME", value_parser = ["utf-8", "utf8", "gb18030", "gbk"])]
     pub encoding: Option<String>,
     /// Encoding of the CSV outputs.
@@ -184,6 +230,13 @@ pub struct AuditArgs {
     /// No progress bar and no report on standard output.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// What standard output gets: text (report.md), json (summary.json's content) or junit
+    /// (JUnit XML: a test case per --fail-on check and per issue code). Messages go to stderr.
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Also write junit.xml into --out, with the run's other outputs.
+    #[arg(long)]
+    pub junit: bool,
     /// Shared engine options.
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -201,6 +254,17 @@ pub enum OutputEncodingArg {
     /// GB18030.
     #[value(name = "gb18030")]
     Gb18030,
+}
+
+/// What `audit` prints on standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// report.md, the human report.
+    Text,
+    /// summary.json's content.
+    Json,
+    /// JUnit XML, as GitLab and Jenkins read it.
+    Junit,
 }
 
 /// How `check` prints its findings.
@@ -333,6 +397,18 @@ fn lang_from_env() -> Lang {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn colours_follow_the_flag_the_terminal_and_no_color() {
+        let set = Some(std::ffi::OsStr::new("1"));
+        let empty = Some(std::ffi::OsStr::new(""));
+        assert!(ColorArg::Auto.enabled(true, None));
+        assert!(ColorArg::Auto.enabled(true, empty));
+        assert!(!ColorArg::Auto.enabled(true, set));
+        assert!(!ColorArg::Auto.enabled(false, None));
+        assert!(ColorArg::Always.enabled(false, set));
+        assert!(!ColorArg::Never.enabled(true, None));
+    }
 
     #[test]
     fn cli_is_well_formed() {

@@ -37,6 +37,7 @@ use spill::Sorter;
 
 /// Everything `audit` needs, checked and resolved before any file is opened or created.
 #[derive(Debug)]
+#[expect(clippy::struct_excessive_bools, reason = "each is its own command-line switch")]
 pub(crate) struct AuditConfig {
     /// What to read.
     pub(crate) input: InputOptions,
@@ -64,6 +65,21 @@ pub(crate) struct AuditConfig {
     pub(crate) sort_budget: usize,
     /// The call history to join, if any.
     pub(crate) history: Option<HistoryOptions>,
+    /// What standard output gets (`--format`).
+    pub(crate) format: Format,
+    /// Colour the failing-check lines on stderr (`--color`).
+    pub(crate) color: bool,
+}
+
+/// What `audit` prints on standard output (`--format`); messages always go to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// report.md.
+    Text,
+    /// summary.json's content.
+    Json,
+    /// The JUnit XML of the checks and issue counts.
+    Junit,
 }
 
 /// Runs the audit: refuses an `--out` where an output would replace an input or write
@@ -245,21 +261,27 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
         );
     }
     let mut out = std::io::stdout().lock();
-    let printed = if cfg.quiet {
-        Ok(())
-    } else {
-        out.write_all(published.report.as_bytes())
+    let data = match cfg.format {
+        Format::Text => published.report.as_bytes(),
+        Format::Json => published.summary.as_slice(),
+        Format::Junit => published.junit.as_bytes(),
     };
+    let printed = if cfg.quiet { Ok(()) } else { out.write_all(data) };
     // `audit ... --fail-on X | head -1`: a reader that stops early may silence the report,
     // never turn a failed gate into a pass, so a closed pipe ends the printing, not the run.
     match printed.and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
     }
+    let red = if cfg.color {
+        anstyle::AnsiColor::Red.on_default().bold()
+    } else {
+        anstyle::Style::new()
+    };
     for c in run.checks.iter().filter(|c| c.status == GateStatus::Fail) {
         let unit = if c.percent { "%" } else { "" };
         eprintln!(
-            "contact-audit: check failed: {} (observed {}{unit})",
+            "contact-audit: {red}check failed{red:#}: {} (observed {}{unit})",
             c.rule, c.observed
         );
     }

@@ -7,8 +7,8 @@ use anyhow::Context as _;
 
 use crate::audit::gate::Threshold;
 use crate::audit::record::Prune;
-use crate::audit::{self, AuditConfig};
-use crate::cli::{AuditArgs, OutputEncodingArg};
+use crate::audit::{self, AuditConfig, Format};
+use crate::cli::{AuditArgs, AuditFormat, OutputEncodingArg};
 use crate::exit::{ExitStatus, interrupt};
 use crate::history::logs::{HistoryColumns, LogFormat, TimeRange, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
@@ -26,11 +26,13 @@ const MAX_FIELD: usize = 64 * 1024;
 const SORT_BUDGET: usize = 8 << 20;
 
 /// Runs `audit`. SIGINT and SIGTERM are caught from the start: from then on a signal
-/// removes what the run created and exits 130 or 143 (`exit::interrupt`).
-pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitStatus> {
+/// removes what the run created and exits 130 or 143 (`exit::interrupt`). `color`: colour
+/// the failing-check lines on stderr.
+pub(crate) fn run(args: &AuditArgs, color: bool) -> anyhow::Result<ExitStatus> {
     interrupt::install()?;
     let rules = super::load_rules(&args.engine)?;
-    let cfg = config(args, &rules)?;
+    let mut cfg = config(args, &rules)?;
+    cfg.color = color;
     audit::run(&cfg, &rules)
 }
 
@@ -93,6 +95,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             } else {
                 FormulaGuard::On
             },
+            junit: args.junit,
         },
         default_area_code: args.engine.default_area_code.clone(),
         prune,
@@ -105,6 +108,12 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
         max_field: MAX_FIELD,
         sort_budget: SORT_BUDGET,
         history,
+        color: false,
+        format: match args.format {
+            AuditFormat::Text => Format::Text,
+            AuditFormat::Json => Format::Json,
+            AuditFormat::Junit => Format::Junit,
+        },
     })
 }
 

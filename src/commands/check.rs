@@ -1,27 +1,39 @@
 //! `contact-audit check`: judge cells given as arguments or read from standard input, and
 //! print a readable block or one JSON object per cell.
 
-use std::io::{BufRead as _, BufWriter, Write};
+use std::io::{BufWriter, IsTerminal as _, Write};
 
+use anstyle::{AnsiColor, Style};
 use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::exit::ExitStatus;
-use crate::phone::{Cell, Engine, Issue, Lang, Number, message};
+use crate::input::{self, Encoding};
+use crate::phone::{Cell, Engine, Issue, Lang, Number, Verdict, message};
 use crate::rules::RuleSet;
 
-/// Runs `check`.
-pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+/// Runs `check`; `color` colours the verdicts of the table (INVALID red, WARN yellow, OK
+/// green).
+pub(crate) fn run(args: &CheckArgs, color: bool) -> anyhow::Result<ExitStatus> {
     let rules = super::load_rules(&args.engine)?;
     let mut engine = Engine::new(&rules);
     if let Some(code) = &args.engine.default_area_code {
         engine = engine.with_default_area(code).context("--default-area-code")?;
     }
     let lang = args.engine.lang();
+    let forced = args
+        .encoding
+        .as_deref()
+        .map(|name| Encoding::parse(name).ok_or_else(|| anyhow::anyhow!("--encoding `{name}`: use utf-8 or gb18030")))
+        .transpose()?;
+    let mut invalid = 0_u64;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut emit = |cell: &str| -> anyhow::Result<()> {
         let checked = engine.check(cell);
+        if is_invalid(&checked) {
+            invalid += 1;
+        }
         match args.format {
             CheckFormat::Json => {
                 // As an io::Error, so that a closed pipe is seen as one (serde_json's own
@@ -30,18 +42,24 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
                     .map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
-            CheckFormat::Table => write_block(&mut out, cell, &checked, &rules, lang)?,
+            CheckFormat::Table => write_block(&mut out, cell, &checked, &rules, lang, color)?,
         }
         Ok(())
     };
     let mut all = || -> anyhow::Result<()> {
         if args.cells.is_empty() {
-            let mut stdin = std::io::stdin().lock();
-            let mut line = Vec::new();
-            while stdin.read_until(b'\n', &mut line).context("reading standard input")? > 0 {
-                let text = String::from_utf8_lossy(strip_newline(&line));
-                emit(&text)?;
-                line.clear();
+            if std::io::stdin().is_terminal() {
+                eprintln!("contact-audit: reading cells from standard input, one per line (Ctrl-D to end)");
+            }
+            let (text, undecided) = input::read_stdin(forced)?;
+            if let Some(why) = undecided {
+                eprintln!(
+                    "contact-audit: standard input: {why}\ncontact-audit: read as UTF-8 line by line instead; \
+                     bytes that are not UTF-8 show as U+FFFD"
+                );
+            }
+            for line in text.split_inclusive('\n') {
+                emit(strip_newline(line))?;
             }
         } else {
             for cell in &args.cells {
@@ -52,12 +70,32 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     };
     let result = all();
     super::printed(result.and_then(|()| Ok(out.flush()?)))?;
+    if args.fail_on_invalid && invalid > 0 {
+        eprintln!("contact-audit: check failed: {invalid} cells hold an invalid number (--fail-on-invalid)");
+        return Ok(ExitStatus::ChecksFailed);
+    }
     Ok(ExitStatus::Success)
 }
 
-fn strip_newline(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
+/// True when the cell holds an invalid number, or is itself an error (empty, no number in
+/// it): what `--fail-on-invalid` counts.
+fn is_invalid(cell: &Cell) -> bool {
+    cell.issues.has_error() || cell.numbers.iter().any(|n| n.verdict() == Verdict::Invalid)
+}
+
+/// A verdict's colour: red, yellow, green.
+fn verdict_style(v: Verdict) -> Style {
+    let colour = match v {
+        Verdict::Invalid => AnsiColor::Red,
+        Verdict::Warn => AnsiColor::Yellow,
+        Verdict::Ok => AnsiColor::Green,
+    };
+    colour.on_default().bold()
+}
+
+fn strip_newline(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
 }
 
 /// The JSON object printed for one cell.
@@ -163,7 +201,14 @@ impl IssueView {
 }
 
 /// The readable form: the cell, then a line per number, then a line per issue.
-fn write_block(out: &mut impl Write, input: &str, cell: &Cell, rules: &RuleSet, lang: Lang) -> anyhow::Result<()> {
+fn write_block(
+    out: &mut impl Write,
+    input: &str,
+    cell: &Cell,
+    rules: &RuleSet,
+    lang: Lang,
+    color: bool,
+) -> anyhow::Result<()> {
     writeln!(out, "{}", input.escape_debug())?;
     for i in cell.issues.iter() {
         writeln!(
@@ -182,7 +227,13 @@ fn write_block(out: &mut impl Write, input: &str, cell: &Cell, rules: &RuleSet, 
         }
         facts.extend(n.region(rules, lang).map(str::to_string));
         facts.extend(n.carrier(rules, lang).map(str::to_string));
-        writeln!(out, "  {:<8} {}", n.verdict().as_str().to_uppercase(), facts.join("  "))?;
+        let style = if color {
+            verdict_style(n.verdict())
+        } else {
+            Style::new()
+        };
+        let verdict = format!("{:<8}", n.verdict().as_str().to_uppercase());
+        writeln!(out, "  {style}{verdict}{style:#} {}", facts.join("  "))?;
         if let Some(s) = Suggested::of(n, rules) {
             writeln!(out, "  {:<8} {}  {}", s.action, s.national, s.e164)?;
         }

@@ -15,9 +15,10 @@ use crate::rules::RuleSet;
 
 /// Runs the command the arguments name.
 pub fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    let color = args.color;
     match args.command {
-        Command::Check(check) => check::run(&check),
-        Command::Audit(args) => audit::run(&args),
+        Command::Check(check) => check::run(&check, color.for_stream(true)),
+        Command::Audit(args) => audit::run(&args, color.for_stream(false)),
         Command::Rules(rules) => match rules.action {
             RulesAction::Check { dir } => rules::check(dir.as_deref()),
         },

@@ -62,6 +62,39 @@ pub(crate) struct Input {
     pub(crate) columns: Columns,
 }
 
+/// Standard input read whole and decoded as `audit` decodes a file (a BOM, else all UTF-8,
+/// else all GB18030; `forced` is `--encoding`), for `check`: a GB18030 pipe was once read as
+/// lossy UTF-8, and `027-21859118转2363` came out an invalid 12-digit number. Held in memory:
+/// `check` reads a column of cells, not a contact file (that is `audit -`, which spools).
+///
+/// Input that no encoding decodes whole (mixed encodings, stray bytes) is still judged line by
+/// line, as lossy UTF-8, and the second value says why, for a warning: `check` is the tool
+/// for looking at messy cells, and refusing them all for one bad byte would hide the rest.
+/// Only a failed read is [`Unreadable`] (exit 3).
+pub(crate) fn read_stdin(forced: Option<Encoding>) -> anyhow::Result<(String, Option<String>)> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow::Error::new(Unreadable(format!("reading standard input: {e}"))))?;
+    Ok(match decode_all(&bytes, forced) {
+        Ok(text) => (text, None),
+        Err(why) => (String::from_utf8_lossy(&bytes).into_owned(), Some(why)),
+    })
+}
+
+/// `bytes` decided and decoded to UTF-8 as a file is.
+fn decode_all(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> {
+    use std::io::Read as _;
+    let scan = encoding::scan(bytes, forced).map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    encoding::decode(bytes, &scan)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    Ok(text)
+}
+
 /// Opens `opts.path`: scans it whole, reads its header and finds its columns. A missing or
 /// undecodable input is [`Unreadable`] (exit 3); a header without phone columns, or an
 /// unknown `--phone-columns` name, is a usage error (exit 2).
@@ -136,4 +169,29 @@ fn roles(headers: &[String], opts: &InputOptions) -> anyhow::Result<Columns> {
         );
     }
     Ok(cols)
+}
+
+#[cfg(test)]
+mod stdin_tests {
+    use super::*;
+
+    #[test]
+    fn gb18030_and_utf8_decode_alike() {
+        let cell = "027-21859118转2363\n手机：13971234567\n";
+        // The one line alone is valid UTF-8 too (D7 AA is Hebrew ת): still read as GB18030.
+        let (short, _, _) = encoding_rs::GB18030.encode("027-21859118转2363\n");
+        assert_eq!(decode_all(&short, None).as_deref(), Ok("027-21859118转2363\n"));
+        let (gb, _, _) = encoding_rs::GB18030.encode(cell);
+        assert_ne!(&*gb, cell.as_bytes());
+        assert_eq!(decode_all(&gb, None).as_deref(), Ok(cell));
+        assert_eq!(decode_all(cell.as_bytes(), None).as_deref(), Ok(cell));
+        let bom = [&[0xEF, 0xBB, 0xBF][..], cell.as_bytes()].concat();
+        assert_eq!(decode_all(&bom, None).as_deref(), Ok(cell));
+    }
+
+    #[test]
+    fn undecodable_bytes_are_told_with_the_audit_message() {
+        let err = decode_all(b"139\xff\xff\xff\n", None).unwrap_err();
+        assert!(err.contains("not valid UTF-8 or GB18030"), "{err}");
+    }
 }

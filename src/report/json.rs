@@ -178,8 +178,8 @@ struct ResultJson {
     exit_code: u8,
 }
 
-/// Writes `summary.json` into the output directory.
-pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
+/// Writes `summary.json` into the output directory; returns its text (for `--format json`).
+pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<Vec<u8>> {
     let s = o.summary;
     let columns: Vec<ColumnJson<'_>> = o
         .input
@@ -217,6 +217,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
             outputs: Output::ALL
                 .into_iter()
                 .filter(|out| o.history.is_some() || !out.needs_history())
+                .filter(|out| !out.on_request() || o.opts.junit)
                 .map(Output::name)
                 .collect(),
         },
@@ -263,7 +264,8 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
     let mut text = serde_json::to_vec_pretty(&json)?;
     text.push(b'\n');
     file.write_bytes(&text)?;
-    file.commit()
+    file.commit()?;
+    Ok(text)
 }
 
 /// Counts by status name (empty without a history).

@@ -12,6 +12,7 @@ mod calendar;
 mod csv;
 pub(crate) mod guard;
 pub(crate) mod json;
+mod junit;
 pub(crate) mod markdown;
 mod model;
 mod outputs;
@@ -135,20 +136,33 @@ pub(crate) fn write_shared(opts: &ReportOptions, shared: &[Shared]) -> anyhow::R
 pub(crate) struct Published {
     /// report.md's text, to print.
     pub(crate) report: String,
+    /// summary.json's text, to print with `--format json`.
+    pub(crate) summary: Vec<u8>,
+    /// The JUnit XML, to print with `--format junit` (written as junit.xml with `--junit`).
+    pub(crate) junit: String,
     /// Outputs of an earlier run that this run does not write, removed so that `--out` holds
     /// one run's set.
     pub(crate) removed: Vec<Output>,
 }
 
-/// Completes the CSV outputs, writes summary.json and report.md beside them in the run's
-/// directory, then moves the whole set into `--out`.
+/// Completes the CSV outputs, writes summary.json and report.md (and junit.xml with
+/// `--junit`) beside them in the run's directory, then moves the whole set into `--out`.
 pub(crate) fn finish(run: &Run<'_>, csv: Vec<CsvFile>, set: OutputSet) -> anyhow::Result<Published> {
     for file in csv {
         file.commit()?;
     }
-    json::write(run)?;
+    let summary = json::write(run)?;
     let report = markdown::render(run);
     markdown::write(&run.opts.out, &report)?;
+    let junit = junit::render(run);
+    if run.opts.junit {
+        junit::write(&run.opts.out, &junit)?;
+    }
     let removed = set.publish()?;
-    Ok(Published { report, removed })
+    Ok(Published {
+        report,
+        summary,
+        junit,
+        removed,
+    })
 }

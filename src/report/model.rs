@@ -29,6 +29,8 @@ pub(crate) struct ReportOptions {
     /// The formula-injection guard on cells copied from input (`--no-formula-guard` turns it
     /// off).
     pub(crate) guard: super::FormulaGuard,
+    /// Write junit.xml into the set (`--junit`).
+    pub(crate) junit: bool,
 }
 
 /// Whether a `--fail-on` check passed.

@@ -36,11 +36,13 @@ pub(crate) enum Output {
     Orphans,
     /// Calls outside the window or over the daily cap (with `--history`).
     Compliance,
+    /// The CI checks as JUnit XML (with `--junit`).
+    Junit,
 }
 
 impl Output {
     /// Every output, in the order `--help` lists them.
-    pub(crate) const ALL: [Output; 11] = [
+    pub(crate) const ALL: [Output; 12] = [
         Output::Numbers,
         Output::Cleaned,
         Output::Removed,
@@ -52,6 +54,7 @@ impl Output {
         Output::Prune,
         Output::Orphans,
         Output::Compliance,
+        Output::Junit,
     ];
 
     /// The file name inside the output directory.
@@ -68,6 +71,7 @@ impl Output {
             Output::Prune => "prune.csv",
             Output::Orphans => "orphans.csv",
             Output::Compliance => "compliance.csv",
+            Output::Junit => "junit.xml",
         }
     }
 
@@ -85,6 +89,7 @@ impl Output {
             Output::Prune => "with --history: numbers to remove before the next campaign, with reasons",
             Output::Orphans => "with --history: logged numbers that match no contact",
             Output::Compliance => "with --history: calls outside the window, days over the cap",
+            Output::Junit => "with --junit: the --fail-on checks and issue counts as JUnit XML, for CI",
         }
     }
 }
@@ -93,6 +98,11 @@ impl Output {
     /// True for the outputs only a run with `--history` writes.
     pub(crate) const fn needs_history(self) -> bool {
         matches!(self, Output::Prune | Output::Orphans | Output::Compliance)
+    }
+
+    /// True for the outputs written only when a flag asks for them (`--junit`).
+    pub(crate) const fn on_request(self) -> bool {
+        matches!(self, Output::Junit)
     }
 
     /// The output with this file name, if any.

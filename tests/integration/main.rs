@@ -4,6 +4,7 @@
 //! - `actions_cmd`: what the history tells a campaign: `--prune history`, the actions table;
 //! - `cases`: the wide table of real-world cells in tests/data/phone-cases.tsv, through the
 //!   library;
+//! - `ci_formats`: `audit --format text|json|junit`, `--junit`, the JUnit XML's shape;
 //! - `check_cmd`: `contact-audit check` end to end (arguments, stdin, JSON, junk bytes);
 //! - `config_cmd`: flags checked before any I/O; no output ever replaces an input;
 //! - `audit_cmd`: `contact-audit audit` end to end (encodings, bad rows, gate, determinism);
@@ -37,6 +38,7 @@ mod actions_cmd;
 mod audit_cmd;
 mod cases;
 mod check_cmd;
+mod ci_formats;
 mod config_cmd;
 mod explain_cmd;
 mod harness;

@@ -221,6 +221,13 @@ impl Pass {
             return Ok(known);
         }
         if self.utf8.first_bad.is_none() {
+            // Valid UTF-8 with text outside ASCII but not one Chinese character, that is valid
+            // GB18030 too, is short GB18030 Chinese that happens to be valid UTF-8: `转` in
+            // GB18030 (D7 AA) is UTF-8's Hebrew `ת`, and `027-21859118转2363` was read as a
+            // 12-digit number (issue 9). In Chinese contact data the Chinese reading wins.
+            if self.utf8.non_ascii && !self.utf8.has_chinese() && self.gb18030.first_bad.is_none() {
+                return Ok((Encoding::Gb18030, EncodingSource::Detected));
+            }
             return Ok((Encoding::Utf8, EncodingSource::Detected));
         }
         match self.gb18030.first_bad {

@@ -8,6 +8,7 @@ use super::pass::Position;
 ///
 /// A byte-level state machine rather than `std::str::from_utf8`, because sequences and lines
 /// run across buffers and a line may be longer than any buffer we would hold.
+#[expect(clippy::struct_excessive_bools, reason = "independent facts of a byte state machine")]
 pub(super) struct Utf8Lines {
     /// Continuation bytes the open sequence still needs; 0 between sequences.
     need: u8,
@@ -28,6 +29,8 @@ pub(super) struct Utf8Lines {
     pub(super) first_bad: Option<Position>,
     first_utf8_line: Option<u64>,
     first_gb18030_line: Option<u64>,
+    /// Some character outside ASCII was read.
+    pub(super) non_ascii: bool,
 }
 
 impl Utf8Lines {
@@ -44,6 +47,7 @@ impl Utf8Lines {
             first_bad: None,
             first_utf8_line: None,
             first_gb18030_line: None,
+            non_ascii: false,
         }
     }
 
@@ -115,8 +119,9 @@ impl Utf8Lines {
         self.code = (self.code << 6) | u32::from(b & 0x3F);
         self.need -= 1;
         self.next = (0x80, 0xBF);
-        if self.need == 0 && is_chinese(self.code) {
-            self.line_cjk = true;
+        if self.need == 0 {
+            self.non_ascii = true;
+            self.line_cjk |= is_chinese(self.code);
         }
     }
 
@@ -140,6 +145,11 @@ impl Utf8Lines {
     }
 
     /// The mixed-encodings error, once a line of each kind has been seen.
+    /// True when some valid line holds a Chinese character.
+    pub(super) fn has_chinese(&self) -> bool {
+        self.first_utf8_line.is_some()
+    }
+
     pub(super) fn mixed(&self) -> Option<EncodingError> {
         Some(EncodingError::Mixed {
             utf8_line: self.first_utf8_line?,
