@@ -93,6 +93,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             } else {
                 FormulaGuard::On
             },
+            xlsx: args.xlsx,
         },
         default_area_code: args.engine.default_area_code.clone(),
         prune,

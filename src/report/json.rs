@@ -217,6 +217,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<()> {
             outputs: Output::ALL
                 .into_iter()
                 .filter(|out| o.history.is_some() || !out.needs_history())
+                .filter(|out| o.opts.xlsx || !out.needs_xlsx())
                 .map(Output::name)
                 .collect(),
         },

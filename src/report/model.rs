@@ -29,6 +29,8 @@ pub(crate) struct ReportOptions {
     /// The formula-injection guard on cells copied from input (`--no-formula-guard` turns it
     /// off).
     pub(crate) guard: super::FormulaGuard,
+    /// `--xlsx`: write cleaned, numbers and customers as workbooks too.
+    pub(crate) xlsx: bool,
 }
 
 /// Whether a `--fail-on` check passed.

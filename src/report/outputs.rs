@@ -36,11 +36,17 @@ pub(crate) enum Output {
     Orphans,
     /// Calls outside the window or over the daily cap (with `--history`).
     Compliance,
+    /// cleaned.csv as an Excel workbook (with `--xlsx`).
+    CleanedXlsx,
+    /// numbers.csv as an Excel workbook (with `--xlsx`).
+    NumbersXlsx,
+    /// customers.csv as an Excel workbook (with `--xlsx`).
+    CustomersXlsx,
 }
 
 impl Output {
     /// Every output, in the order `--help` lists them.
-    pub(crate) const ALL: [Output; 11] = [
+    pub(crate) const ALL: [Output; 14] = [
         Output::Numbers,
         Output::Cleaned,
         Output::Removed,
@@ -52,6 +58,9 @@ impl Output {
         Output::Prune,
         Output::Orphans,
         Output::Compliance,
+        Output::CleanedXlsx,
+        Output::NumbersXlsx,
+        Output::CustomersXlsx,
     ];
 
     /// The file name inside the output directory.
@@ -68,6 +77,9 @@ impl Output {
             Output::Prune => "prune.csv",
             Output::Orphans => "orphans.csv",
             Output::Compliance => "compliance.csv",
+            Output::CleanedXlsx => "cleaned.xlsx",
+            Output::NumbersXlsx => "numbers.xlsx",
+            Output::CustomersXlsx => "customers.xlsx",
         }
     }
 
@@ -85,6 +97,9 @@ impl Output {
             Output::Prune => "with --history: numbers to remove before the next campaign, with reasons",
             Output::Orphans => "with --history: logged numbers that match no contact",
             Output::Compliance => "with --history: calls outside the window, days over the cap",
+            Output::CleanedXlsx => "with --xlsx: cleaned.csv as a workbook, phone cells typed as text",
+            Output::NumbersXlsx => "with --xlsx: numbers.csv as a workbook, coloured by severity",
+            Output::CustomersXlsx => "with --xlsx: customers.csv as a workbook, coloured by severity",
         }
     }
 }
@@ -93,6 +108,11 @@ impl Output {
     /// True for the outputs only a run with `--history` writes.
     pub(crate) const fn needs_history(self) -> bool {
         matches!(self, Output::Prune | Output::Orphans | Output::Compliance)
+    }
+
+    /// True for the outputs only a run with `--xlsx` writes.
+    pub(crate) const fn needs_xlsx(self) -> bool {
+        matches!(self, Output::CleanedXlsx | Output::NumbersXlsx | Output::CustomersXlsx)
     }
 
     /// The output with this file name, if any.
@@ -161,6 +181,7 @@ mod tests {
             ".contact-audit-spill-4242-7.tmp",
             ".numbers.csv.tmp",
             ".customers.csv.x1Y2z3.tmp",
+            ".numbers.xlsx.tmp",
         ] {
             assert!(is_leftover(name), "{name}");
         }
