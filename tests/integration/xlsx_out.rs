@@ -4,6 +4,7 @@
 //! the header row and sheet names are as documented, and a run without --xlsx removes an
 //! earlier run's workbooks. A snapshot pins the example's workbooks.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -175,7 +176,7 @@ fn help_lists_the_workbooks() {
 fn book_text(path: &Path, limit: usize) -> String {
     let mut text = String::new();
     for (name, rows) in sheets(path) {
-        text.push_str(&format!("sheet {name}: {} rows\n", rows.len()));
+        let _ = writeln!(text, "sheet {name}: {} rows", rows.len());
         for row in rows.iter().take(limit) {
             let cells: Vec<String> = row
                 .iter()
