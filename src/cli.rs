@@ -189,6 +189,10 @@ pub struct AuditArgs {
     /// the tool's own and never changed.
     #[arg(long)]
     pub no_formula_guard: bool,
+    /// Also write cleaned.xlsx, numbers.xlsx and customers.xlsx: phone cells typed as text,
+    /// so Excel never shows 1.38E+10 or drops the +.
+    #[arg(long)]
+    pub xlsx: bool,
     /// Call-attempt log to join (repeatable): a CRM or dialer CSV export, an Asterisk
     /// Master.csv or a FreeSWITCH cdr-csv file. Each number then gets a status (reached,
     /// powered_off, no_answer, empty) and an action (keep, retry, retry_later, verify, prune).

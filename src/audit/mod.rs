@@ -253,11 +253,7 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
             "contact-audit: removed {} from {}: outputs of an earlier run that this run does not write{}",
             names.join(", "),
             cfg.report.out.display(),
-            if cfg.history.is_none() {
-                " (the earlier run had --history)"
-            } else {
-                ""
-            }
+            earlier_flags(&published.removed)
         );
     }
     let mut out = std::io::stdout().lock();
@@ -286,6 +282,23 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
         );
     }
     Ok(())
+}
+
+/// Why an earlier run wrote outputs this one does not: the flags it had (` (the earlier run
+/// had --history)`), or nothing.
+fn earlier_flags(removed: &[report::Output]) -> String {
+    let mut flags = Vec::new();
+    if removed.iter().any(|o| o.needs_history()) {
+        flags.push("--history");
+    }
+    if removed.iter().any(|o| o.needs_xlsx()) {
+        flags.push("--xlsx");
+    }
+    if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" (the earlier run had {})", flags.join(" and "))
+    }
 }
 
 /// A progress bar on stderr at about 5 Hz, only when stderr is a terminal and not `--quiet`.

@@ -96,6 +96,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
                 FormulaGuard::On
             },
             junit: args.junit,
+            xlsx: args.xlsx,
         },
         default_area_code: args.engine.default_area_code.clone(),
         prune,

@@ -218,6 +218,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<Vec<u8>> {
                 .into_iter()
                 .filter(|out| o.history.is_some() || !out.needs_history())
                 .filter(|out| !out.on_request() || o.opts.junit)
+                .filter(|out| o.opts.xlsx || !out.needs_xlsx())
                 .map(Output::name)
                 .collect(),
         },

@@ -19,6 +19,7 @@ mod outputs;
 pub(crate) mod rows;
 mod set;
 mod summary;
+mod xlsx;
 
 pub(crate) use calendar::CalendarGap;
 pub(crate) use csv::OutputEncoding;
@@ -145,11 +146,15 @@ pub(crate) struct Published {
     pub(crate) removed: Vec<Output>,
 }
 
-/// Completes the CSV outputs, writes summary.json and report.md (and junit.xml with
-/// `--junit`) beside them in the run's directory, then moves the whole set into `--out`.
+/// Completes the CSV outputs, writes the workbooks (with `--xlsx`), summary.json and
+/// report.md (and junit.xml with `--junit`) beside them in the run's directory, then moves the
+/// whole set into `--out`.
 pub(crate) fn finish(run: &Run<'_>, csv: Vec<CsvFile>, set: OutputSet) -> anyhow::Result<Published> {
     for file in csv {
         file.commit()?;
+    }
+    if run.opts.xlsx {
+        xlsx::write_all(run.opts, run.input)?;
     }
     let summary = json::write(run)?;
     let report = markdown::render(run);

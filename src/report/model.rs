@@ -31,6 +31,8 @@ pub(crate) struct ReportOptions {
     pub(crate) guard: super::FormulaGuard,
     /// Write junit.xml into the set (`--junit`).
     pub(crate) junit: bool,
+    /// `--xlsx`: write cleaned, numbers and customers as workbooks too.
+    pub(crate) xlsx: bool,
 }
 
 /// Whether a `--fail-on` check passed.

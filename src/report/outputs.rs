@@ -38,11 +38,17 @@ pub(crate) enum Output {
     Compliance,
     /// The CI checks as JUnit XML (with `--junit`).
     Junit,
+    /// cleaned.csv as an Excel workbook (with `--xlsx`).
+    CleanedXlsx,
+    /// numbers.csv as an Excel workbook (with `--xlsx`).
+    NumbersXlsx,
+    /// customers.csv as an Excel workbook (with `--xlsx`).
+    CustomersXlsx,
 }
 
 impl Output {
     /// Every output, in the order `--help` lists them.
-    pub(crate) const ALL: [Output; 12] = [
+    pub(crate) const ALL: [Output; 15] = [
         Output::Numbers,
         Output::Cleaned,
         Output::Removed,
@@ -55,6 +61,9 @@ impl Output {
         Output::Orphans,
         Output::Compliance,
         Output::Junit,
+        Output::CleanedXlsx,
+        Output::NumbersXlsx,
+        Output::CustomersXlsx,
     ];
 
     /// The file name inside the output directory.
@@ -72,6 +81,9 @@ impl Output {
             Output::Orphans => "orphans.csv",
             Output::Compliance => "compliance.csv",
             Output::Junit => "junit.xml",
+            Output::CleanedXlsx => "cleaned.xlsx",
+            Output::NumbersXlsx => "numbers.xlsx",
+            Output::CustomersXlsx => "customers.xlsx",
         }
     }
 
@@ -90,6 +102,9 @@ impl Output {
             Output::Orphans => "with --history: logged numbers that match no contact",
             Output::Compliance => "with --history: calls outside the window, days over the cap",
             Output::Junit => "with --junit: the --fail-on checks and issue counts as JUnit XML, for CI",
+            Output::CleanedXlsx => "with --xlsx: cleaned.csv as a workbook, phone cells typed as text",
+            Output::NumbersXlsx => "with --xlsx: numbers.csv as a workbook, coloured by severity",
+            Output::CustomersXlsx => "with --xlsx: customers.csv as a workbook, coloured by severity",
         }
     }
 }
@@ -103,6 +118,11 @@ impl Output {
     /// True for the outputs written only when a flag asks for them (`--junit`).
     pub(crate) const fn on_request(self) -> bool {
         matches!(self, Output::Junit)
+    }
+
+    /// True for the outputs only a run with `--xlsx` writes.
+    pub(crate) const fn needs_xlsx(self) -> bool {
+        matches!(self, Output::CleanedXlsx | Output::NumbersXlsx | Output::CustomersXlsx)
     }
 
     /// The output with this file name, if any.
@@ -171,6 +191,7 @@ mod tests {
             ".contact-audit-spill-4242-7.tmp",
             ".numbers.csv.tmp",
             ".customers.csv.x1Y2z3.tmp",
+            ".numbers.xlsx.tmp",
         ] {
             assert!(is_leftover(name), "{name}");
         }

@@ -55,3 +55,4 @@ mod readme;
 mod rules_cmd;
 mod rules_data;
 mod snapshots;
+mod xlsx_out;
