@@ -88,15 +88,19 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// Characters a terminal acts on instead of showing: C0 and C1 controls and DEL (ESC starts
+/// colour and cursor sequences, CR overwrites the line) and the bidirectional marks and
+/// overrides that reorder what follows. The one list behind every escape of input text.
+pub(crate) fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A message made safe for the terminal: messages quote input (header names, cells, log
 /// lines), and a control character in it (ESC starting a colour or cursor sequence, a CR
 /// overwriting the line, a bidirectional override reordering it) must not act on the
 /// terminal. Each is shown as its escape (`\u{1b}`); line breaks and tabs stay.
 pub fn printable(message: &str) -> std::borrow::Cow<'_, str> {
-    let acts = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
+    let acts = |c: char| acts_on_terminal(c) && c != '\n' && c != '\t';
     if !message.chars().any(acts) {
         return std::borrow::Cow::Borrowed(message);
     }

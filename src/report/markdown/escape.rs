@@ -47,13 +47,10 @@ pub(crate) fn code_cell(text: &str) -> String {
     code(&text.replace('|', "\\|"))
 }
 
-/// C0 and C1 controls and DEL, which a terminal may act on.
+/// What a terminal acts on ([`crate::exit::acts_on_terminal`]), and the Unicode line and
+/// paragraph separators, which would break the text's one line.
 fn is_control(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+    crate::exit::acts_on_terminal(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
