@@ -118,12 +118,15 @@ pub(crate) fn arm(path: &Path, tree: bool) -> Armed {
 
 /// Defers the handling of a signal while it lives: see [`hold`].
 #[must_use = "signals are deferred only while it is held"]
-pub(crate) struct Held(#[allow(dead_code)] MutexGuard<'static, (Vec<Entry>, u64)>);
+pub(crate) struct Held {
+    /// The lock the signal thread also takes: held, never read.
+    _lock: MutexGuard<'static, (Vec<Entry>, u64)>,
+}
 
 /// Defers the handling of a signal while the guard lives: the final move of the outputs into
 /// place is not cut in half. Never arm or disarm while holding it (the lock is not reentrant).
 pub(crate) fn hold() -> Held {
-    Held(lock())
+    Held { _lock: lock() }
 }
 
 #[cfg(test)]
