@@ -189,6 +189,11 @@ pub struct AuditArgs {
     /// the tool's own and never changed.
     #[arg(long)]
     pub no_formula_guard: bool,
+    /// Which outputs to write: `all`, or `summary` for a CI job that only gates (summary.json,
+    /// report.md, junit.xml with --junit, and the exit status; none of the per-number or
+    /// per-customer tables, which it then does not pay for).
+    #[arg(long, value_enum, default_value_t = OutputsArg::All)]
+    pub outputs: OutputsArg,
     /// Also write cleaned.xlsx, numbers.xlsx and customers.xlsx: phone cells typed as text,
     /// so Excel never shows 1.38E+10 or drops the +.
     #[arg(long)]
@@ -258,6 +263,15 @@ pub enum OutputEncodingArg {
     /// GB18030.
     #[value(name = "gb18030")]
     Gb18030,
+}
+
+/// Which outputs `audit` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputsArg {
+    /// Every output.
+    All,
+    /// The summary, the reports and the gate only.
+    Summary,
 }
 
 /// What `audit` prints on standard output.

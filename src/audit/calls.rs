@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use smallvec::SmallVec;
 
 use super::customers::CustomerPart;
@@ -12,7 +13,7 @@ use crate::history::state::{DAY, NumberState};
 use crate::history::{self, ComplianceRule, History};
 use crate::phone::{Issue, Number, Verdict, message};
 use crate::report::rows::{CallFacts, ComplianceRow, OrphanRow, prune_reason};
-use crate::report::{CallCounts, CsvFile, Output, PruneRow, ReportOptions, table};
+use crate::report::{CallCounts, CsvFile, FormulaGuard, Output, PruneRow, ReportOptions, table};
 
 /// The history's decision on one number, and its folded state (none: never called).
 pub(crate) struct Call<'h> {
@@ -120,40 +121,35 @@ pub(crate) fn customer_action(h: &History, c: &CustomerPart) -> (Action, String)
     (next.action, next_slot(h, &decision))
 }
 
-/// orphans.csv (logged numbers that match no contact) and compliance.csv; also counts the
-/// matched and unmatched attempts.
+/// orphans.csv (logged numbers that match no contact) and compliance.csv (neither with
+/// `--outputs summary`); also counts the matched and unmatched attempts.
 pub(crate) fn write_files(
     opts: &ReportOptions,
     h: &mut History,
     matched: &HashSet<u64>,
 ) -> anyhow::Result<Vec<CsvFile>> {
-    let mut keys: Vec<(&u64, &NumberState)> = h.states.iter().collect();
-    keys.sort_by_key(|(k, _)| **k);
-    let (hit, orphans): (Vec<_>, Vec<_>) = keys.into_iter().partition(|(k, _)| matched.contains(k));
-    let hit: u64 = hit.iter().map(|(_, s)| u64::from(s.attempts)).sum();
-    let orphan_count = orphans.len() as u64;
-    let orphans_csv = table(
-        opts,
-        Output::Orphans,
-        &OrphanRow::HEADER,
-        orphans,
-        |(key, state), out| {
-            let d = h.policy.decide(true, Some(state), h.as_of);
-            let number = history::key_digits(**key).unwrap_or_else(|| format!("#{key:016x}"));
-            OrphanRow {
-                number: &number,
-                attempts: u64::from(state.attempts),
-                last_attempt: state.last_attempt,
-                status: d.status,
-                fine: d.fine,
-            }
-            .write(out, opts.guard);
-        },
-    )?;
-    h.orphans += orphan_count;
+    let (hit, orphans) = h
+        .states
+        .par_iter()
+        .fold(
+            || (0u64, 0u64),
+            |(hit, orphans), (k, s)| {
+                if matched.contains(k) {
+                    (hit + u64::from(s.attempts), orphans)
+                } else {
+                    (hit, orphans + 1)
+                }
+            },
+        )
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    h.orphans += orphans;
     h.calls.matched = hit;
     // Unmatched: attempts on orphan numbers and attempts whose number could not be read.
     h.calls.unmatched = h.calls.attempts - hit;
+    if !opts.tables {
+        return Ok(Vec::new());
+    }
+    let orphans_csv = write_orphans(opts, h, matched)?;
     let compliance = table(
         opts,
         Output::Compliance,
@@ -177,6 +173,49 @@ pub(crate) fn write_files(
         },
     )?;
     Ok(vec![orphans_csv, compliance])
+}
+
+/// orphans.csv in key order. The keys are distinct (a map's), so an unstable parallel sort
+/// gives one order; the rows are formatted in parallel, in chunks, and written in order
+/// (at 30M attempts a stable sort and one formatting thread took 8.1 s, issue 11).
+fn write_orphans(opts: &ReportOptions, h: &History, matched: &HashSet<u64>) -> anyhow::Result<CsvFile> {
+    let mut orphans: Vec<(u64, &NumberState)> = h
+        .states
+        .par_iter()
+        .filter(|(k, _)| !matched.contains(*k))
+        .map(|(k, s)| (*k, s))
+        .collect();
+    orphans.par_sort_unstable_by_key(|(k, _)| *k);
+    let chunks: Vec<Vec<u8>> = orphans
+        .par_chunks(ORPHAN_CHUNK)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 48);
+            for (key, state) in chunk {
+                orphan_row(h, *key, state, &mut out, opts.guard);
+            }
+            out
+        })
+        .collect();
+    table(opts, Output::Orphans, &OrphanRow::HEADER, chunks, |chunk, out| {
+        out.extend_from_slice(chunk);
+    })
+}
+
+/// Orphan rows formatted per parallel task.
+const ORPHAN_CHUNK: usize = 16 << 10;
+
+/// Appends the orphans.csv row of the logged number `key`.
+fn orphan_row(h: &History, key: u64, state: &NumberState, out: &mut Vec<u8>, guard: FormulaGuard) {
+    let d = h.policy.decide(true, Some(state), h.as_of);
+    let number = history::key_digits(key).unwrap_or_else(|| format!("#{key:016x}"));
+    OrphanRow {
+        number: &number,
+        attempts: u64::from(state.attempts),
+        last_attempt: state.last_attempt,
+        status: d.status,
+        fine: d.fine,
+    }
+    .write(out, guard);
 }
 
 /// The history's counts the `--fail-on` gate reads.

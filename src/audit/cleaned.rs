@@ -61,6 +61,29 @@ pub(crate) fn write(
     rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter, ctx.guard);
 }
 
+/// How many values [`write`] would take out of the record, without formatting anything
+/// (`--outputs summary`): the same three decisions, in the same order.
+pub(crate) fn count_removed(
+    (found, history_prunes): (&[Found], &[Option<Fine>]),
+    cells: &[IssueSet],
+    fields: &Fields,
+    ctx: &Ctx<'_>,
+) -> u32 {
+    let mut removed = 0;
+    for (pos, col) in ctx.columns.phones.iter().enumerate() {
+        let mut any = false;
+        for (f, by_history) in found.iter().zip(history_prunes).filter(|(f, _)| f.pos == pos) {
+            any = true;
+            let pruned = ctx.prune.takes(f.number.issues) || (ctx.prune.history && by_history.is_some());
+            removed += u32::from(pruned);
+        }
+        let original = fields.get(col.index);
+        let text_only = !any && !cells[pos].contains(Issue::Empty) && !original.trim().is_empty();
+        removed += u32::from(text_only && ctx.prune.takes(cells[pos]));
+    }
+    removed
+}
+
 /// One row of removed.csv: the value taken out, its whole cell, and why.
 fn removed(
     p: &mut Processed,

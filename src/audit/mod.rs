@@ -8,6 +8,7 @@ mod calls;
 mod cleaned;
 mod customers;
 pub(crate) mod gate;
+mod parts;
 mod pipeline;
 pub(crate) mod record;
 mod rollup;
@@ -28,7 +29,6 @@ use crate::phone::Engine;
 use crate::report::guard::InputFile;
 use crate::report::{self, CsvFile, GateStatus, OutputSet, ReportOptions, Run, Streams, Summary};
 use crate::rules::RuleSet;
-use customers::CustomerPart;
 use gate::{Threshold, ThresholdResult};
 use pipeline::Sink;
 use record::{Ctx, Prune};
@@ -106,7 +106,7 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
         None => None,
     };
     let sink = stream(cfg, &opts, &input, engine, history.as_ref())?;
-    let (files, summary, shared) = after_stream(cfg, &opts, sink, history.as_mut())?;
+    let (files, summary, shared) = cfg.pool.install(|| after_stream(&opts, sink, history.as_mut()))?;
     let checks: Vec<ThresholdResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
     let failed = checks.iter().any(|c| c.status == GateStatus::Fail);
     let status = if failed && !cfg.exit_zero {
@@ -154,8 +154,11 @@ fn stream(
 ) -> anyhow::Result<Sink> {
     let out = &opts.out;
     let mut sink = Sink {
-        streams: Streams::create(opts, &input.headers, input.delimiter, history.is_some())?,
-        customers: Sorter::<CustomerPart>::new(out, cfg.sort_budget),
+        streams: opts
+            .tables
+            .then(|| Streams::create(opts, &input.headers, input.delimiter, history.is_some()))
+            .transpose()?,
+        customers: parts::Parts::new(out, cfg.sort_budget, input.columns.id.is_none()),
         sightings: Sorter::<SharedNumber>::new(out, cfg.sort_budget),
         matched: HashSet::new(),
         summary: Summary::new(input.columns.phones.len()),
@@ -170,6 +173,7 @@ fn stream(
         lang: opts.lang,
         history,
         guard: cfg.report.guard,
+        tables: opts.tables,
     };
     let progress = progress_bar(cfg.quiet, input.scan.bytes);
     cfg.pool
@@ -181,7 +185,6 @@ fn stream(
 /// After the stream: the customer roll-up, the history's own files and the shared numbers;
 /// returns every CSV output (to commit together), the finished counters and the shared list.
 fn after_stream(
-    cfg: &AuditConfig,
     opts: &ReportOptions,
     sink: Sink,
     history: Option<&mut History>,
@@ -193,22 +196,17 @@ fn after_stream(
         matched,
         mut summary,
     } = sink;
-    let mut files = streams.into_files();
-    let budget = cfg.sort_budget;
-    files.push(rollup::roll_up(
-        customers,
-        opts,
-        budget,
-        history.as_deref(),
-        &mut summary,
-    )?);
+    let mut files = streams.map(Streams::into_files).unwrap_or_default();
+    files.extend(rollup::roll_up(customers, opts, history.as_deref(), &mut summary)?);
     if let Some(h) = history {
         files.extend(calls::write_files(opts, h, &matched)?);
         summary.calls = Some(calls::counts(h));
     }
     let shared = shared::find(sightings, opts.shared_threshold)?;
     summary.shared_numbers = shared.len() as u64;
-    files.push(report::write_shared(opts, &shared)?);
+    if opts.tables {
+        files.push(report::write_shared(opts, &shared)?);
+    }
     Ok((files, summary, shared))
 }
 

@@ -1,13 +1,13 @@
 //! The stream: records are read in batches; each batch is checked in parallel (rayon) while
-//! the next one is read; results are handed on in input order, so the outputs are
-//! byte-identical for any thread count.
+//! the previous one is written and the next one read; results are handed on in input order,
+//! so the outputs are byte-identical for any thread count.
 
 use std::collections::HashSet;
 
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use super::customers::CustomerPart;
+use super::parts::Parts;
 use super::record::{self, Ctx, Processed};
 use super::shared::SharedNumber;
 use super::spill::Sorter;
@@ -19,10 +19,11 @@ use crate::report::{Streams, Summary};
 /// Where processed records go, in input order: the streamed outputs, the sorters of the
 /// customer roll-up and the shared-number search, and the history keys seen.
 pub(crate) struct Sink {
-    /// numbers.csv, cleaned.csv, removed.csv, bad_rows.csv, prune.csv.
-    pub(crate) streams: Streams,
+    /// numbers.csv, cleaned.csv, removed.csv, bad_rows.csv, prune.csv (none with `--outputs
+    /// summary`).
+    pub(crate) streams: Option<Streams>,
     /// Customer partials, merged by id after the stream.
-    pub(crate) customers: Sorter<CustomerPart>,
+    pub(crate) customers: Parts,
     /// Sightings of own and family numbers.
     pub(crate) sightings: Sorter<SharedNumber>,
     /// Keys of history numbers that matched a contact.
@@ -35,34 +36,28 @@ impl Sink {
     /// Writes a processed batch in order and feeds the sorters.
     fn take(&mut self, results: Vec<Processed>, batch_summary: &Summary) -> anyhow::Result<()> {
         self.summary.merge(batch_summary);
-        let mut pending: Option<CustomerPart> = None;
         for p in results {
-            self.streams.write(&p.out)?;
+            if let Some(streams) = &mut self.streams {
+                streams.write(&p.out)?;
+            }
             self.matched.extend(p.matched.iter().copied());
             for s in p.shared {
                 self.sightings.push(s)?;
             }
-            // Consecutive records of one customer merge here, before the sorter sees them.
             if let Some(c) = p.customer {
-                match &mut pending {
-                    Some(prev) if prev.id == c.id => prev.merge(&c),
-                    _ => {
-                        if let Some(prev) = pending.replace(c) {
-                            self.customers.push(prev)?;
-                        }
-                    }
-                }
+                self.customers.push(c)?;
             }
-        }
-        if let Some(prev) = pending {
-            self.customers.push(prev)?;
         }
         Ok(())
     }
 }
 
-/// Reads batches of `batch` records and processes each in parallel with the reading of the
-/// next; hands every processed batch, in order, to `sink`.
+/// Reads batches of `batch` records and processes each in parallel; hands every processed
+/// batch, in order, to `sink`.
+///
+/// Three batches are in flight: while the workers check batch k+1, the calling thread writes
+/// batch k and then reads batch k+2 (and joins the checking when it is done). Writing after
+/// each batch instead left one of two cores idle for a third of the stream (issue 11).
 pub(crate) fn stream(
     input: &Input,
     ctx: &Ctx<'_>,
@@ -74,14 +69,21 @@ pub(crate) fn stream(
     let mut next_record = 1u64;
     let mut records = read_batch(rows.as_mut(), batch, &mut next_record)?;
     let columns = input.columns.phones.len();
-    while !records.is_empty() {
-        let (next, (results, batch_summary)) = rayon::join(
-            || read_batch(rows.as_mut(), batch, &mut next_record),
-            || process_batch(&records, ctx, columns),
+    let mut checked: Option<(Vec<Processed>, Summary)> = None;
+    while !records.is_empty() || checked.is_some() {
+        let done = checked.take();
+        let (next, now) = rayon::join(
+            || -> anyhow::Result<Vec<(u64, Row)>> {
+                if let Some((results, batch_summary)) = done {
+                    sink.take(results, &batch_summary)?;
+                }
+                read_batch(rows.as_mut(), batch, &mut next_record)
+            },
+            || (!records.is_empty()).then(|| process_batch(&records, ctx, columns)),
         );
         let bytes: usize = records.iter().map(|(_, r)| r.len() + 1).sum();
         progress.inc(bytes as u64);
-        sink.take(results, &batch_summary)?;
+        checked = now;
         records = next?;
     }
     Ok(())

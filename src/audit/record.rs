@@ -87,6 +87,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) history: Option<&'a History>,
     /// The formula-injection guard on cells copied from input.
     pub(crate) guard: FormulaGuard,
+    /// Format the rows of the per-number tables; false with `--outputs summary`, where only
+    /// the counts are kept.
+    pub(crate) tables: bool,
 }
 
 /// The counts one record contributes to the summary.
@@ -146,6 +149,9 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
     let mut fields = rec.cells(ctx.delimiter);
     if let Some(reason) = malformed(rec, &fields, ctx) {
         p.tally.bad = true;
+        if !ctx.tables {
+            return p;
+        }
         // A record is passed through byte for byte; cells are written back as a record.
         let mut written = Vec::new();
         let text = rec.text().unwrap_or_else(|| {
@@ -189,7 +195,9 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
     mark_record_duplicates(&mut found);
     let mut customer = CustomerPart::new(id.clone(), line);
     let mut forms = Forms::default();
-    p.out.numbers.reserve(found.len() * 160);
+    if ctx.tables {
+        p.out.numbers.reserve(found.len() * 160);
+    }
     let mut history_prunes: SmallVec<[Option<Fine>; 4]> = SmallVec::new();
     for f in &found {
         let raw = f.number.raw(fields.get(ctx.columns.phones[f.pos].index));
@@ -198,7 +206,11 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
     }
     p.shared.sort();
     p.shared.dedup_by(|a, b| a.key == b.key);
-    cleaned::write(&mut p, &fields, (&found, &history_prunes), &cells, place, ctx);
+    if ctx.tables {
+        cleaned::write(&mut p, &fields, (&found, &history_prunes), &cells, place, ctx);
+    } else {
+        p.tally.removed = cleaned::count_removed((&found, &history_prunes), &cells, &fields, ctx);
+    }
     p.customer = Some(customer);
     p
 }
@@ -216,17 +228,42 @@ fn add_number(
 ) -> Option<Decision> {
     customer.add(f.relation, f.number.kind, f.number.issues);
     p.tally.numbers.push((f.pos as u16, f.number.kind, f.number.issues));
-    forms.render(&f.number);
+    forms.render(&f.number, ctx.tables);
     let column = ctx.columns.phones[f.pos].name.as_str();
     let call = ctx.history.map(|h| calls::Call::of(h, &f.number, &mut p.matched));
     if let Some(call) = &call {
         let d = &call.decision;
         p.tally.calls.push((d.status, d.action, d.slot));
         customer.add_status(f.relation, &call.decision);
-        calls::write_prune(&mut p.out.prune, place, (column, f, raw), &forms.national, call, ctx);
+        if ctx.tables {
+            calls::write_prune(&mut p.out.prune, place, (column, f, raw), &forms.national, call, ctx);
+        }
     }
+    if ctx.tables {
+        number_row(p, place, (column, f, raw), forms, call.as_ref(), ctx);
+    }
+    if f.relation != Relation::Contact && f.number.verdict() != Verdict::Invalid {
+        let canonical = if forms.e164.is_empty() {
+            &forms.national
+        } else {
+            &forms.e164
+        };
+        p.shared.push(SharedNumber::new(canonical, place.id, place.line));
+    }
+    call.map(|c| c.decision)
+}
+
+/// Appends the numbers.csv row of one number.
+fn number_row(
+    p: &mut Processed,
+    place: Place<'_>,
+    (column, f, raw): (&str, &Found, &str),
+    forms: &Forms,
+    call: Option<&calls::Call<'_>>,
+    ctx: &Ctx<'_>,
+) {
     let rules = ctx.engine.rules();
-    let next_slot = match (&call, ctx.history) {
+    let next_slot = match (call, ctx.history) {
         (Some(call), Some(h)) => calls::next_slot(h, &call.decision),
         _ => String::new(),
     };
@@ -246,19 +283,10 @@ fn add_number(
         carrier: f.number.carrier(rules, ctx.lang).unwrap_or_default(),
         verdict: f.number.verdict(),
         codes: &forms.codes,
-        call: call.as_ref().map(|c| c.facts(&next_slot)),
+        call: call.map(|c| c.facts(&next_slot)),
         suggested: &suggested,
     }
     .write(&mut p.out.numbers, ctx.guard);
-    if f.relation != Relation::Contact && f.number.verdict() != Verdict::Invalid {
-        let canonical = if forms.e164.is_empty() {
-            &forms.national
-        } else {
-            &forms.e164
-        };
-        p.shared.push(SharedNumber::new(canonical, place.id, place.line));
-    }
-    call.map(|c| c.decision)
 }
 
 /// One number found in a phone cell.
@@ -372,13 +400,16 @@ struct Forms {
 }
 
 impl Forms {
-    fn render(&mut self, n: &Number) {
+    /// Renders the forms; the issue codes only for the `tables` rows that show them.
+    fn render(&mut self, n: &Number, tables: bool) {
         self.e164.clear();
         self.national.clear();
         self.codes.clear();
         n.write_e164(&mut self.e164);
         n.write_national(&mut self.national);
-        push_codes(&mut self.codes, n.issues);
+        if tables {
+            push_codes(&mut self.codes, n.issues);
+        }
     }
 }
 

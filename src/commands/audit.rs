@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use crate::audit::gate::Threshold;
 use crate::audit::record::Prune;
 use crate::audit::{self, AuditConfig, Format};
-use crate::cli::{AuditArgs, AuditFormat, OutputEncodingArg};
+use crate::cli::{AuditArgs, AuditFormat, OutputEncodingArg, OutputsArg};
 use crate::exit::{ExitStatus, interrupt};
 use crate::history::logs::{HistoryColumns, LogFormat, TimeRange, check_time_format, parse_max_unreadable, time_zone};
 use crate::history::{HistoryOptions, parse_as_of};
@@ -62,6 +62,9 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             t.metric
         );
     }
+    if args.xlsx && args.outputs == OutputsArg::Summary {
+        anyhow::bail!("--xlsx writes the per-number workbooks and --outputs summary writes none: give one of them");
+    }
     if prune.history && history.is_none() {
         anyhow::bail!("--prune history takes out what the call history says to prune: give --history too");
     }
@@ -97,6 +100,7 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             },
             junit: args.junit,
             xlsx: args.xlsx,
+            tables: args.outputs == OutputsArg::All,
         },
         default_area_code: args.engine.default_area_code.clone(),
         prune,

@@ -47,6 +47,11 @@ impl States {
         self.shards.iter().flat_map(|s| s.states.iter())
     }
 
+    /// Every (key, state), in no particular order, shard by shard on the worker threads.
+    pub(crate) fn par_iter(&self) -> impl ParallelIterator<Item = (&u64, &NumberState)> {
+        self.shards.par_iter().flat_map_iter(|s| s.states.iter())
+    }
+
     /// Folds a batch: each shard, on its own thread, takes the attempts of its numbers.
     pub(super) fn fold(&mut self, batch: &[Folded]) {
         self.shards.par_iter_mut().enumerate().for_each(|(i, shard)| {

@@ -13,6 +13,7 @@ use crate::rules::RuleSet;
 
 /// How the report is written: the options that shape every output.
 #[derive(Debug, Clone)]
+#[expect(clippy::struct_excessive_bools, reason = "each is its own command-line switch")]
 pub(crate) struct ReportOptions {
     /// The directory the files are written into: `--out` as given until the run begins, then
     /// the run's own directory inside it ([`super::OutputSet::dir`]), from which the finished
@@ -33,6 +34,9 @@ pub(crate) struct ReportOptions {
     pub(crate) junit: bool,
     /// `--xlsx`: write cleaned, numbers and customers as workbooks too.
     pub(crate) xlsx: bool,
+    /// Write the per-number and per-customer tables (cleaned, numbers, removed, bad rows,
+    /// customers, shared, and the history's); false with `--outputs summary`.
+    pub(crate) tables: bool,
 }
 
 /// Whether a `--fail-on` check passed.

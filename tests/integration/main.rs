@@ -48,6 +48,7 @@ mod history_logs;
 mod hostile_content;
 mod hostile_input;
 mod layering;
+mod output_modes;
 mod output_safety;
 mod output_signals;
 mod properties;

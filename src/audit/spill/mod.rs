@@ -14,6 +14,7 @@
 //! created exclusively under a random name, and are deleted when the sorter or its [`Sorted`]
 //! iterator is dropped, error paths included.
 
+mod log;
 mod runs;
 #[cfg(test)]
 mod tests;
@@ -24,6 +25,7 @@ use std::path::Path;
 
 use rayon::slice::ParallelSliceMut as _;
 
+pub(crate) use log::Log;
 use runs::{Merge, RunFiles, Sequence, open_run, write_run};
 
 /// Write buffer for one run: large writes keep the spill sequential.

@@ -1,0 +1,258 @@
+//! Customer partials on their way to the roll-up. Most contact files hold a customer's
+//! records together (one row per customer, or a customer's rows adjacent): then every part
+//! that reaches here is a whole customer, already in first-line order, and goes into an
+//! append-only [`Log`], with no sort at all. Only when an id comes back after another
+//! customer's (scattered ids) are the parts moved into the external [`Sorter`], merged by id
+//! and put back in first-line order, as before. Both ways give the same customers in the same
+//! order, so the outputs do not depend on which one a file takes (issue 11).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashSet;
+
+use super::customers::{ByLine, CustomerPart};
+use super::spill::{Log, Sorter};
+use crate::history::fnv1a;
+
+/// Ids remembered to tell a new customer from a returning one; past this many, only ids in
+/// ascending order are known new without memory. About 36 MB of hash set at the cap.
+const SEEN_CAP: usize = 2 << 20;
+
+/// The customer partials of the stream.
+pub(crate) struct Parts {
+    /// The run's directory, for spill files.
+    dir: PathBuf,
+    /// Bytes each spill holds in memory.
+    budget: usize,
+    /// The customer of the last records pushed, still open to merging.
+    open: Option<CustomerPart>,
+    /// Where the finished customers are.
+    mode: Mode,
+}
+
+/// Grouped until an id returns.
+enum Mode {
+    /// Every customer so far was new: whole customers, in first-line order.
+    Grouped(Grouped),
+    /// Ids came back: partials to merge by id.
+    Scattered(Sorter<CustomerPart>),
+}
+
+/// What tells a new id from a returning one while ids come grouped.
+struct Grouped {
+    /// The finished customers.
+    log: Log<CustomerPart>,
+    /// Hashes of every id so far, until [`SEEN_CAP`] (then `None`).
+    seen: Option<FxHashSet<u64>>,
+    /// True while every id was greater than the one before it.
+    ascending: bool,
+    /// The last id admitted.
+    last: String,
+    /// Ids are known distinct (the file has no id column: a customer is a record).
+    distinct: bool,
+}
+
+impl Parts {
+    /// Parts whose spill files, if any, go into `dir`; `distinct` when every record is its
+    /// own customer (no id column).
+    pub(crate) fn new(dir: &Path, budget: usize, distinct: bool) -> Parts {
+        Parts {
+            dir: dir.to_path_buf(),
+            budget,
+            open: None,
+            mode: Mode::Grouped(Grouped {
+                log: Log::new(dir, budget),
+                seen: (!distinct).then(FxHashSet::default),
+                ascending: true,
+                last: String::new(),
+                distinct,
+            }),
+        }
+    }
+
+    /// Adds the partial of the next record (or run of records) of the stream.
+    pub(crate) fn push(&mut self, part: CustomerPart) -> io::Result<()> {
+        match &mut self.open {
+            Some(open) if open.id == part.id => {
+                open.merge(&part);
+                Ok(())
+            }
+            _ => match self.open.replace(part) {
+                Some(done) => self.finish_one(done),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// Files a customer whose records ended (the next record is someone else's).
+    fn finish_one(&mut self, done: CustomerPart) -> io::Result<()> {
+        let returning = match &mut self.mode {
+            Mode::Grouped(g) => !g.admit(&done.id),
+            Mode::Scattered(_) => false,
+        };
+        if returning {
+            self.scatter()?;
+        }
+        match &mut self.mode {
+            Mode::Grouped(g) => g.log.push(done),
+            Mode::Scattered(s) => s.push(done),
+        }
+    }
+
+    /// Moves the customers filed so far into a sorter: ids no longer come grouped.
+    fn scatter(&mut self) -> io::Result<()> {
+        let mut sorter = Sorter::new(&self.dir, self.budget);
+        if let Mode::Grouped(g) = std::mem::replace(&mut self.mode, Mode::Scattered(Sorter::new(&self.dir, 0))) {
+            for part in g.log.finish()? {
+                sorter.push(part?)?;
+            }
+        }
+        self.mode = Mode::Scattered(sorter);
+        Ok(())
+    }
+
+    /// True when the parts came grouped (for tests and the run's facts).
+    #[cfg(test)]
+    pub(crate) fn grouped(&self) -> bool {
+        matches!(self.mode, Mode::Grouped(_))
+    }
+
+    /// Every customer, merged, in order of first line (ties by id).
+    pub(crate) fn finish(mut self, dir: &Path) -> io::Result<Box<dyn Iterator<Item = io::Result<CustomerPart>>>> {
+        if let Some(last) = self.open.take() {
+            self.finish_one(last)?;
+        }
+        match self.mode {
+            Mode::Grouped(g) => Ok(Box::new(g.log.finish()?)),
+            Mode::Scattered(sorter) => by_line(sorter, dir, self.budget),
+        }
+    }
+}
+
+impl Grouped {
+    /// Whether `id`, a customer whose records just ended, is new; remembers it. False also
+    /// when it cannot be told within [`SEEN_CAP`] ids (unordered ids past the cap), which
+    /// sends the rest to the sorter: slower, never wrong.
+    fn admit(&mut self, id: &str) -> bool {
+        if self.distinct {
+            return true;
+        }
+        self.ascending &= self.last.is_empty() || self.last.as_str() < id;
+        self.last.clear();
+        self.last.push_str(id);
+        let Some(seen) = &mut self.seen else {
+            return self.ascending;
+        };
+        let new = seen.insert(fnv1a(id.as_bytes()));
+        if seen.len() >= SEEN_CAP {
+            // Ascending ids need no memory to be known new; others cannot be told any more.
+            self.seen = None;
+            return new && self.ascending;
+        }
+        new
+    }
+}
+
+/// The scattered way: merge the partials of each id, then order the customers by first line.
+fn by_line(
+    parts: Sorter<CustomerPart>,
+    dir: &Path,
+    budget: usize,
+) -> io::Result<Box<dyn Iterator<Item = io::Result<CustomerPart>>>> {
+    let mut by_line = Sorter::<ByLine>::new(dir, budget);
+    let mut current: Option<CustomerPart> = None;
+    for part in parts.finish()? {
+        let part = part?;
+        match &mut current {
+            Some(c) if c.id == part.id => c.merge(&part),
+            _ => {
+                if let Some(done) = current.replace(part) {
+                    by_line.push(ByLine(done))?;
+                }
+            }
+        }
+    }
+    if let Some(done) = current {
+        by_line.push(ByLine(done))?;
+    }
+    Ok(Box::new(by_line.finish()?.map(|c| c.map(|c| c.0))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A part of customer `id` from the record on `line`, with one number.
+    fn part(id: &str, line: u64) -> CustomerPart {
+        CustomerPart {
+            numbers: 1,
+            ..CustomerPart::new(id.to_string(), line)
+        }
+    }
+
+    /// (id, first line, records, numbers) of every customer, and whether the parts stayed
+    /// grouped; `budget` 0 makes every spill go to a file.
+    fn roll(ids: &[&str], budget: usize, distinct: bool) -> (Vec<(String, u64, u64, u64)>, bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut parts = Parts::new(dir.path(), budget, distinct);
+        for (i, id) in ids.iter().enumerate() {
+            parts.push(part(id, i as u64 + 2)).unwrap();
+        }
+        let grouped = parts.grouped();
+        let out = parts
+            .finish(dir.path())
+            .unwrap()
+            .map(|c| c.map(|c| (c.id, c.first_line, c.records, c.numbers)))
+            .collect::<io::Result<Vec<_>>>()
+            .unwrap();
+        (out, grouped)
+    }
+
+    fn customer(id: &str, first_line: u64, records: u64) -> (String, u64, u64, u64) {
+        (id.to_string(), first_line, records, records)
+    }
+
+    #[test]
+    fn grouped_ids_need_no_sort_and_keep_first_line_order() {
+        for budget in [0, 1 << 20] {
+            // Not ascending: "C" before "A"; a customer's records adjacent.
+            let (got, grouped) = roll(&["C", "C", "A", "B", "B", "B"], budget, false);
+            assert!(grouped);
+            assert_eq!(got, [customer("C", 2, 2), customer("A", 4, 1), customer("B", 5, 3)]);
+        }
+    }
+
+    #[test]
+    fn a_returning_id_falls_back_to_the_sorter_with_the_same_answer() {
+        for budget in [0, 1 << 20] {
+            let (got, grouped) = roll(&["C", "A", "C", "B", "A"], budget, false);
+            assert!(!grouped);
+            assert_eq!(got, [customer("C", 2, 2), customer("A", 3, 2), customer("B", 5, 1)]);
+        }
+    }
+
+    #[test]
+    fn scattered_and_grouped_orders_of_one_file_roll_up_alike() {
+        // The same customers, their records adjacent or interleaved: the same totals per id.
+        let (grouped, g) = roll(&["K1", "K1", "K2", "K3", "K3"], 0, false);
+        let (scattered, s) = roll(&["K1", "K3", "K2", "K1", "K3"], 0, false);
+        assert!(g && !s);
+        let totals = |v: &[(String, u64, u64, u64)]| {
+            let mut t: Vec<(String, u64)> = v.iter().map(|c| (c.0.clone(), c.2)).collect();
+            t.sort();
+            t
+        };
+        assert_eq!(totals(&grouped), totals(&scattered));
+    }
+
+    #[test]
+    fn records_without_an_id_column_are_each_a_customer() {
+        let ids: Vec<String> = (0..50).map(|i| format!("line {}", i + 2)).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let (got, grouped) = roll(&ids, 0, true);
+        assert!(grouped);
+        assert_eq!(got.len(), 50);
+        assert!(got.windows(2).all(|w| w[0].1 < w[1].1));
+    }
+}
