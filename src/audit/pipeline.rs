@@ -14,7 +14,7 @@ use super::spill::Sorter;
 use crate::history::policy::Action;
 use crate::input::{Input, Row, RowSource};
 use crate::phone::Issue;
-use crate::report::{Streams, Summary};
+use crate::report::{RecordOut, Streams, Summary};
 
 /// Where processed records go, in input order: the streamed outputs, the sorters of the
 /// customer roll-up and the shared-number search, and the history keys seen.
@@ -34,23 +34,33 @@ pub(crate) struct Sink {
 
 impl Sink {
     /// Writes a processed batch in order and feeds the sorters.
-    fn take(&mut self, results: Vec<Processed>, batch_summary: &Summary) -> anyhow::Result<()> {
+    fn take(&mut self, results: Vec<Chunk>, batch_summary: &Summary) -> anyhow::Result<()> {
         self.summary.merge(batch_summary);
-        for p in results {
+        for (rows, records) in results {
             if let Some(streams) = &mut self.streams {
-                streams.write(&p.out)?;
+                streams.write(&rows)?;
             }
-            self.matched.extend(p.matched.iter().copied());
-            for s in p.shared {
-                self.sightings.push(s)?;
-            }
-            if let Some(c) = p.customer {
-                self.customers.push(c)?;
+            for p in records {
+                self.matched.extend(p.matched.iter().copied());
+                for s in p.shared {
+                    self.sightings.push(s)?;
+                }
+                if let Some(c) = p.customer {
+                    self.customers.push(c)?;
+                }
             }
         }
         Ok(())
     }
 }
+
+/// Consecutive records processed by one task: their rows, concatenated, and the rest of
+/// what each gave.
+type Chunk = (RecordOut, Vec<Processed>);
+
+/// Records per task: enough that the rows of a chunk are written with one call per output,
+/// few enough that the threads share a batch evenly.
+const CHUNK: usize = 128;
 
 /// Reads batches of `batch` records and processes each in parallel; hands every processed
 /// batch, in order, to `sink`.
@@ -69,7 +79,7 @@ pub(crate) fn stream(
     let mut next_record = 1u64;
     let mut records = read_batch(rows.as_mut(), batch, &mut next_record)?;
     let columns = input.columns.phones.len();
-    let mut checked: Option<(Vec<Processed>, Summary)> = None;
+    let mut checked: Option<(Vec<Chunk>, Summary)> = None;
     while !records.is_empty() || checked.is_some() {
         let done = checked.take();
         let (next, now) = rayon::join(
@@ -108,18 +118,20 @@ fn read_batch(rows: &mut dyn RowSource, size: usize, next_record: &mut u64) -> a
 
 /// Processes a batch in parallel and folds its counts. rayon's indexed `collect_into_vec`
 /// keeps input order; the summary folds per thread and merges commutatively.
-fn process_batch(batch: &[(u64, Row)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Processed>, Summary) {
-    let mut results = Vec::with_capacity(batch.len());
+fn process_batch(batch: &[(u64, Row)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Chunk>, Summary) {
+    let mut results = Vec::with_capacity(batch.len().div_ceil(CHUNK));
     batch
-        .par_iter()
-        .map(|(n, row)| record::process(row, *n, ctx))
+        .par_chunks(CHUNK)
+        .map(|chunk| process_chunk(chunk, ctx))
         .collect_into_vec(&mut results);
     let summary = results
         .par_iter()
         .fold(
             || Summary::new(columns),
-            |mut s, p| {
-                count(&mut s, p);
+            |mut s, (_, records)| {
+                for p in records {
+                    count(&mut s, p);
+                }
                 s
             },
         )
@@ -131,6 +143,22 @@ fn process_batch(batch: &[(u64, Row)], ctx: &Ctx<'_>, columns: usize) -> (Vec<Pr
             },
         );
     (results, summary)
+}
+
+/// Processes consecutive records on one thread, their rows into one set of buffers.
+fn process_chunk(chunk: &[(u64, Row)], ctx: &Ctx<'_>) -> Chunk {
+    let mut rows = RecordOut::default();
+    let mut spare = RecordOut::default();
+    let records = chunk
+        .iter()
+        .map(|(n, row)| {
+            let mut p = record::process(row, *n, ctx, std::mem::take(&mut spare));
+            rows.append(&mut p.out);
+            spare = std::mem::take(&mut p.out);
+            p
+        })
+        .collect();
+    (rows, records)
 }
 
 /// Adds one record's tally to `s`.

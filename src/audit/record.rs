@@ -139,11 +139,13 @@ pub(crate) struct Place<'a> {
     pub(crate) id: &'a str,
 }
 
-/// Processes record number `record` (1-based, header excluded).
-pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>) -> Processed {
+/// Processes record number `record` (1-based, header excluded); its rows are appended to
+/// `out` (empty buffers kept from an earlier record: no allocation per record).
+pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>, out: RecordOut) -> Processed {
     let line = rec.line();
     let mut p = Processed {
         line,
+        out,
         ..Processed::default()
     };
     let mut fields = rec.cells(ctx.delimiter);
