@@ -1,39 +1,36 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of `contact-audit audit` against the floor (examples/csv_scan.rs: a plain
-# single-threaded CSV scan of the same file).
+# End-to-end benchmark of `contact-audit audit`, side by side in one interleaved run: the floor
+# (examples/csv_scan.rs, a plain single-threaded CSV scan touching every byte of the same file),
+# the audit with every output, `--outputs summary`, `-j1`, with a call history, history only,
+# and the Python peer (csv + phonenumbers, scripts/peer/audit.py, in a virtual environment).
 #
-# Usage: scripts/bench.sh [--big] [--runs N] [--floor-only] [--no-build]
-#   --big         also generate a 10M-row file (about 850 MB, a couple of minutes of Python) and
-#                 measure the audit's wall time and peak RSS on it
-#   --runs N      timed runs per command (default 5, after one warm-up run)
-#   --floor-only  time only the floor (for builds without the audit subcommand)
-#   --no-build    use the binaries already built
+# Usage: scripts/bench.sh [--runs N] [--big] [--no-peer] [--no-build] [--write]
+#   --runs N    rounds (default 3); every command runs once per round, in turn, and the table
+#               gives the median wall and CPU time and the largest peak RSS
+#   --big       also 3M and 10M contact rows, 30M attempts history-only, and 10M customers
+#               with ~26M attempts (one round each; about 4 GB of generated data)
+#   --no-peer   skip the Python peer (it needs `pip install phonenumbers` once, from PyPI)
+#   --no-build  use the binaries already built
+#   --write     also put the table into BENCHMARKS.md, between its bench.sh markers
 #
-# Builds `cargo build --release --bin contact-audit --example csv_scan` (binaries go to
-# $CARGO_TARGET_DIR/release, default target/release). Generates target/bench/contacts-1m.csv
-# (1M rows, UTF-8, scripts/gen_contacts.py --seed 1) when missing. Times with hyperfine, which it
-# installs with apt-get when missing and running as root; otherwise it falls back to timing with
-# bash (mean of the runs). Peak RSS comes from GNU time (/usr/bin/time -v; package `time`).
-# Everything this script writes (data, audit outputs, timing files) stays under target/bench/.
-#
-# The audit is run as:
-#   contact-audit audit INPUT --out target/bench/out --quiet --exit-zero --threads N
+# From a fresh clone this needs only the Rust toolchain and python3; it installs GNU time and the
+# Python venv module with apt-get when missing and running as root. Data are generated with fixed
+# seeds (scripts/gen_contacts.py, gen_calls.py, gen_attempts.py). Everything it writes stays under
+# target/bench/. Timing: /usr/bin/time -v per run (wall, user + system CPU, peak RSS).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-BIG=0
-RUNS=5
-FLOOR_ONLY=0
-BUILD=1
+RUNS=3 BIG=0 PEER=1 BUILD=1 WRITE=0
 while [ $# -gt 0 ]; do
     case "$1" in
-        --big) BIG=1 ;;
         --runs) RUNS=${2:?--runs needs a number}; shift ;;
         --runs=*) RUNS=${1#--runs=} ;;
-        --floor-only) FLOOR_ONLY=1 ;;
+        --big) BIG=1 ;;
+        --no-peer) PEER=0 ;;
         --no-build) BUILD=0 ;;
+        --write) WRITE=1 ;;
         -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -45,168 +42,161 @@ BENCH="$ROOT/target/bench"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 AUDIT="$TARGET_DIR/release/contact-audit"
 FLOOR="$TARGET_DIR/release/examples/csv_scan"
-DATA_1M="$BENCH/contacts-1m.csv"
-DATA_10M="$BENCH/contacts-10m.csv"
-OUT="$BENCH/out"
 mkdir -p "$BENCH"
-
-log() { printf '\n== %s\n' "$*" >&2; }
-is_root() { [ "$(id -u)" -eq 0 ]; }
-apt_install() { # package: install quietly, refreshing the package lists once if needed
-    command -v apt-get >/dev/null || return 1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1" >"$BENCH/apt-$1.log" 2>&1 && return 0
-    apt-get update -q >>"$BENCH/apt-$1.log" 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1" >>"$BENCH/apt-$1.log" 2>&1
+log() { printf '== %s\n' "$*" >&2; }
+apt_install() { # package: quietly, refreshing the package lists once if needed (root only)
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1" >"$BENCH/apt-$1.log" 2>&1 ||
+        { apt-get update -q >>"$BENCH/apt-$1.log" 2>&1 &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1" >>"$BENCH/apt-$1.log" 2>&1; }
 }
 
-# --- build -------------------------------------------------------------------------------------
+# --- tools and binaries ------------------------------------------------------------------------
+/usr/bin/time -v true >/dev/null 2>&1 || apt_install time ||
+    { echo "bench.sh: GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 1; }
 if [ "$BUILD" -eq 1 ]; then
     log "build (release)"
-    if [ "$FLOOR_ONLY" -eq 1 ]; then
-        cargo build --release --example csv_scan
-    else
-        cargo build --release --bin contact-audit --example csv_scan
-    fi
+    cargo build --release --locked --bin contact-audit --example csv_scan
 fi
-for bin in "$FLOOR" $([ "$FLOOR_ONLY" -eq 1 ] || echo "$AUDIT"); do
-    [ -x "$bin" ] || { echo "bench.sh: $bin is missing; build it first (or drop --no-build)" >&2; exit 1; }
+for bin in "$AUDIT" "$FLOOR"; do
+    [ -x "$bin" ] || { echo "bench.sh: $bin is missing; build it (or drop --no-build)" >&2; exit 1; }
 done
-
-# --- data --------------------------------------------------------------------------------------
-gen_data() { # rows path
-    if [ ! -s "$2" ]; then
-        log "generate $2 ($1 rows)"
-        python3 scripts/gen_contacts.py --rows "$1" --seed 1 --out "$2.tmp"
-        mv "$2.tmp" "$2"
+PY=""
+if [ "$PEER" -eq 1 ]; then
+    VENV="$BENCH/venv"
+    if [ ! -x "$VENV/bin/python" ]; then
+        python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$VENV"; } || true
     fi
-}
-gen_data 1000000 "$DATA_1M"
-[ "$BIG" -eq 1 ] && gen_data 10000000 "$DATA_10M"
-
-# --- tools -------------------------------------------------------------------------------------
-HAVE_HF=0
-if command -v hyperfine >/dev/null; then
-    HAVE_HF=1
-elif is_root; then
-    log "install hyperfine"
-    if apt_install hyperfine && command -v hyperfine >/dev/null; then HAVE_HF=1; fi
-fi
-[ "$HAVE_HF" -eq 1 ] || echo "bench.sh: hyperfine not available; timing with bash (mean of $RUNS runs)" >&2
-
-GNU_TIME=""
-if ! /usr/bin/time -v true >/dev/null 2>&1 && is_root; then
-    log "install time"
-    apt_install time || true
-fi
-if /usr/bin/time -v true >/dev/null 2>&1; then GNU_TIME=/usr/bin/time; fi
-[ -n "$GNU_TIME" ] || echo "bench.sh: GNU time not available; peak RSS not measured" >&2
-
-# --- measuring ---------------------------------------------------------------------------------
-declare -A WALL SD RSS ROWS
-NAMES=()
-
-now_ns() { date +%s%N; }
-
-time_cmd() { # name cmd...: mean wall seconds of $RUNS runs -> WALL[name], SD[name]
-    local name=$1; shift
-    NAMES+=("$name")
-    if [ "$HAVE_HF" -eq 1 ]; then
-        local cmd
-        cmd=$(printf '%q ' "$@")
-        hyperfine --warmup 1 --runs "$RUNS" --style basic --command-name "$name" \
-            --export-json "$BENCH/hyperfine-$name.json" "$cmd" >&2
-        read -r "WALL[$name]" "SD[$name]" < <(python3 - "$BENCH/hyperfine-$name.json" <<'EOF'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-print(f"{r['mean']:.4f} {r.get('stddev') or 0:.4f}")
-EOF
-)
+    if [ -x "$VENV/bin/python" ] && { "$VENV/bin/python" -c 'import phonenumbers' 2>/dev/null ||
+        "$VENV/bin/pip" install -q 'phonenumbers==9.0.43' >"$BENCH/pip.log" 2>&1; }; then
+        PY="$VENV/bin/python"
     else
-        "$@" >/dev/null # warm-up
-        local i t0 t1 times=()
-        for ((i = 0; i < RUNS; i++)); do
-            t0=$(now_ns); "$@" >/dev/null; t1=$(now_ns)
-            times+=("$((t1 - t0))")
-        done
-        read -r "WALL[$name]" "SD[$name]" < <(printf '%s\n' "${times[@]}" | awk '
-            { s += $1; q += $1 * $1; n++ }
-            END { m = s / n; v = q / n - m * m; if (v < 0) v = 0; printf "%.4f %.4f\n", m / 1e9, sqrt(v) / 1e9 }')
-        echo "$name: mean ${WALL[$name]} s (sd ${SD[$name]} s, $RUNS runs)" >&2
+        echo "bench.sh: no Python peer (venv or pip install phonenumbers failed; see $BENCH/pip.log)" >&2
     fi
-}
-
-rss_cmd() { # name cmd...: peak RSS in KiB -> RSS[name]; wall of this single run if not timed yet
-    local name=$1; shift
-    if [ -z "$GNU_TIME" ]; then RSS[$name]=""; return; fi
-    local f="$BENCH/time-$name.txt" t0 t1
-    t0=$(now_ns)
-    "$GNU_TIME" -v -o "$f" "$@" >/dev/null
-    t1=$(now_ns)
-    RSS[$name]=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$f")
-    if [ -z "${WALL[$name]:-}" ]; then
-        NAMES+=("$name")
-        WALL[$name]=$(awk -v d="$((t1 - t0))" 'BEGIN { printf "%.4f", d / 1e9 }')
-        SD[$name]="(1 run)"
-    fi
-}
-
-count_rows() { # file -> data rows, from the floor's own output
-    "$FLOOR" "$1" | sed -n 's/^rows=\([0-9]*\) .*/\1/p'
-}
-
-check_audit() {
-    if ! "$AUDIT" audit --help >/dev/null 2>&1; then
-        echo "bench.sh: $AUDIT has no working 'audit' subcommand; rerun with --floor-only" >&2
-        exit 1
-    fi
-    rm -rf "$OUT"
-    if ! "$AUDIT" audit "$DATA_1M" --out "$OUT" --quiet --exit-zero --threads 2 >/dev/null; then
-        echo "bench.sh: the audit failed on $DATA_1M (see above)" >&2
-        exit 1
-    fi
-}
-
-ROWS_1M=$(count_rows "$DATA_1M")
-log "floor: csv_scan on $ROWS_1M rows"
-time_cmd floor-1m "$FLOOR" "$DATA_1M"
-ROWS[floor-1m]=$ROWS_1M
-rss_cmd floor-1m "$FLOOR" "$DATA_1M"
-
-if [ "$FLOOR_ONLY" -eq 0 ]; then
-    check_audit
-    for t in 2 1; do
-        log "audit --threads $t on $ROWS_1M rows"
-        time_cmd "audit-1m-t$t" "$AUDIT" audit "$DATA_1M" --out "$OUT" --quiet --exit-zero --threads "$t"
-        ROWS[audit-1m-t$t]=$ROWS_1M
-        rss_cmd "audit-1m-t$t" "$AUDIT" audit "$DATA_1M" --out "$OUT" --quiet --exit-zero --threads "$t"
-    done
 fi
 
+# --- data (seeded, generated once) -------------------------------------------------------------
+gen() { # path command...: run the generator into path.tmp, then move it into place
+    local path=$1; shift
+    [ -s "$path" ] && return
+    log "generate ${path#"$ROOT"/}"
+    "$@" --out "$path.tmp" >/dev/null
+    mv "$path.tmp" "$path"
+}
+C50K="$BENCH/contacts-50k.csv" C1M="$BENCH/contacts-1m.csv" CALLS1M="$BENCH/calls-1m.csv"
+A3M="$BENCH/attempts-3m.csv" ONE="$BENCH/one.csv"
+gen "$C50K" python3 scripts/gen_contacts.py --rows 50000 --seed 1
+gen "$C1M" python3 scripts/gen_contacts.py --rows 1000000 --seed 1
+gen "$CALLS1M" python3 scripts/gen_calls.py --contacts "$C1M" --seed 1
+gen "$A3M" python3 scripts/gen_attempts.py --rows 3000000 --numbers 1000000 --seed 1
+printf '客户编号,手机\nKH1,13900000000\n' >"$ONE"
 if [ "$BIG" -eq 1 ]; then
-    ROWS_10M=$(count_rows "$DATA_10M")
-    log "10M rows: floor, then audit --threads 2 (one run each)"
-    rss_cmd floor-10m "$FLOOR" "$DATA_10M"
-    ROWS[floor-10m]=$ROWS_10M
-    if [ "$FLOOR_ONLY" -eq 0 ]; then
-        rss_cmd audit-10m-t2 "$AUDIT" audit "$DATA_10M" --out "$OUT" --quiet --exit-zero --threads 2
-        ROWS[audit-10m-t2]=$ROWS_10M
-    fi
+    C3M="$BENCH/contacts-3m.csv" C10M="$BENCH/contacts-10m.csv" CALLS10M="$BENCH/calls-10m.csv"
+    A30M="$BENCH/attempts-30m.csv"
+    gen "$C3M" python3 scripts/gen_contacts.py --rows 3000000 --seed 1
+    gen "$C10M" python3 scripts/gen_contacts.py --rows 10000000 --seed 1
+    gen "$CALLS10M" python3 scripts/gen_calls.py --contacts "$C10M" --seed 1
+    gen "$A30M" python3 scripts/gen_attempts.py --rows 30000000 --numbers 10000000 --seed 1
+fi
+lines() { echo $(($(wc -l <"$1") - 1)); }
+
+# --- the runs ----------------------------------------------------------------------------------
+# name|rows|floor it is compared with|command. Every command runs once per round, in this order.
+OUT="$BENCH/out"
+A=("$AUDIT" audit --quiet --exit-zero --force --as-of 2026-11-30)
+JOBS=(
+    "floor-50k|$(lines "$C50K")||$FLOOR $C50K"
+    "audit-50k|$(lines "$C50K")|floor-50k|${A[*]} $C50K --out $OUT -j2"
+    "floor-1m|$(lines "$C1M")||$FLOOR $C1M"
+    "audit-1m|$(lines "$C1M")|floor-1m|${A[*]} $C1M --out $OUT -j2"
+    "audit-1m-summary|$(lines "$C1M")|floor-1m|${A[*]} $C1M --out $OUT -j2 --outputs summary"
+    "audit-1m-j1|$(lines "$C1M")|floor-1m|${A[*]} $C1M --out $OUT -j1"
+    "audit-1m-history|$(lines "$C1M")|floor-1m|${A[*]} $C1M --out $OUT -j2 --history $CALLS1M"
+    "history-3m|$(lines "$A3M")||${A[*]} $ONE --out $OUT -j2 --history $A3M"
+)
+[ -n "$PY" ] && JOBS+=("python-50k|$(lines "$C50K")|floor-50k|$PY scripts/peer/audit.py $C50K $BENCH/peer.csv")
+BIG_JOBS=()
+if [ "$BIG" -eq 1 ]; then
+    BIG_JOBS=(
+        "floor-3m|$(lines "$C3M")||$FLOOR $C3M"
+        "audit-3m|$(lines "$C3M")|floor-3m|${A[*]} $C3M --out $OUT -j2"
+        "floor-10m|$(lines "$C10M")||$FLOOR $C10M"
+        "audit-10m|$(lines "$C10M")|floor-10m|${A[*]} $C10M --out $OUT -j2"
+        "audit-10m-history|$(lines "$C10M")|floor-10m|${A[*]} $C10M --out $OUT -j2 --history $CALLS10M"
+        "history-30m|$(lines "$A30M")||${A[*]} $ONE --out $OUT -j2 --history $A30M"
+    )
+    [ -n "$PY" ] && BIG_JOBS+=("python-1m|$(lines "$C1M")|floor-1m|$PY scripts/peer/audit.py $C1M $BENCH/peer.csv")
 fi
 
-# --- summary -----------------------------------------------------------------------------------
-SUMMARY="$BENCH/summary.txt"
+TIMES="$BENCH/times.tsv"
+: >"$TIMES"
+run_job() { # job: one timed run, appended to $TIMES as name, wall, cpu, rss KiB
+    local name=${1%%|*} cmd=${1##*|} f="$BENCH/time.txt"
+    # Word splitting of $cmd is wanted: the paths under target/bench have no spaces.
+    # shellcheck disable=SC2086
+    if ! /usr/bin/time -v -o "$f" $cmd >/dev/null 2>"$BENCH/stderr-$name.txt"; then
+        echo "bench.sh: $name failed (see $BENCH/stderr-$name.txt)" >&2
+        exit 1
+    fi
+    awk -F': ' -v n="$name" '
+        /Elapsed \(wall clock\)/ { k = split($2, p, ":"); w = (k == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
+        /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 }
+        END { printf "%s\t%.3f\t%.3f\t%d\n", n, w, u + s, r }' "$f" >>"$TIMES"
+}
+for job in "${JOBS[@]}"; do run_job "$job"; done # warm-up round, not counted
+: >"$TIMES"
+for ((r = 1; r <= RUNS; r++)); do
+    log "round $r of $RUNS"
+    for job in "${JOBS[@]}"; do run_job "$job"; done
+done
+for job in "${BIG_JOBS[@]}"; do log "${job%%|*} (one run)"; run_job "$job"; done
+
+# --- the table ---------------------------------------------------------------------------------
+TABLE="$BENCH/results.md"
 {
-    printf '\ncontact-audit benchmark  %s  %s, %s CPUs, timing: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-        "$(uname -m)" "$(nproc)" "$([ "$HAVE_HF" -eq 1 ] && echo "hyperfine, $RUNS runs" || echo "bash, mean of $RUNS runs")"
-    printf '%-14s %10s %10s %9s %12s %10s %12s\n' name rows "wall s" "sd s" rows/s audit/floor "peak RSS MiB"
-    for n in "${NAMES[@]}"; do
-        floor="floor-${n#*-}"; floor="${floor%-t*}"
-        awk -v n="$n" -v rows="${ROWS[$n]}" -v w="${WALL[$n]}" -v sd="${SD[$n]}" \
-            -v fw="${WALL[$floor]:-}" -v rss="${RSS[$n]:-}" 'BEGIN {
-                ratio = (fw != "" && fw > 0) ? sprintf("%.2fx", w / fw) : "-"
-                mib = (rss != "") ? sprintf("%.1f", rss / 1024) : "n/a"
-                printf "%-14s %10d %10.3f %9s %12.0f %10s %12s\n", n, rows, w, sd, rows / w, ratio, mib
-            }'
+    echo "Taken $(date -u '+%Y-%m-%d %H:%M UTC') by \`scripts/bench.sh --runs $RUNS$([ "$BIG" -eq 1 ] && echo ' --big')\`" \
+        "on $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+    echo
+    echo "| run | rows | wall s | CPU s | cores used | peak RSS MiB | / floor | rows/s |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for job in "${JOBS[@]}" "${BIG_JOBS[@]}"; do
+        IFS='|' read -r name rows floor _ <<<"$job"
+        awk -F'\t' -v n="$name" -v f="$floor" -v rows="$rows" '
+            function median(a, k,    i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+            $1 == n { w[++k] = $2; c[k] = $3; if ($4 > r) r = $4 }
+            $1 == f { fw[++m] = $2 }
+            END {
+                W = median(w, k); C = median(c, k)
+                ratio = (m > 0) ? sprintf("%.1fx", W / median(fw, m)) : "-"
+                printf "| %s | %d | %.2f | %.2f | %.2f | %.0f | %s | %.0f |\n", n, rows, W, C, C / W, r / 1024, ratio, rows / W
+            }' "$TIMES"
     done
-} | tee "$SUMMARY"
-echo "(summary saved to ${SUMMARY#"$ROOT"/})" >&2
+} >"$TABLE"
+cat "$TABLE"
+ratio() { # name-a name-b: median wall of a over b
+    awk -F'\t' -v a="$1" -v b="$2" '$1 == a { x += $2; n++ } $1 == b { y += $2; m++ }
+        END { if (n && m) printf "%.1f", (x / n) / (y / m); else printf "-" }' "$TIMES"
+}
+{
+    echo
+    echo "- \`-j2\` against \`-j1\` on 1M rows: $(ratio audit-1m-j1 audit-1m)x faster."
+    [ -n "$PY" ] && echo "- Python peer against the audit on 50k rows: the audit is $(ratio python-50k audit-50k)x faster."
+    [ -n "$PY" ] && [ "$BIG" -eq 1 ] && echo "- Python peer against the audit on 1M rows: the audit is $(ratio python-1m audit-1m)x faster."
+} | tee -a "$TABLE"
+echo "(saved to ${TABLE#"$ROOT"/}; raw times in ${TIMES#"$ROOT"/})" >&2
+
+if [ "$WRITE" -eq 1 ]; then
+    python3 - "$ROOT/BENCHMARKS.md" "$TABLE" <<'EOF'
+import sys
+doc, table = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().strip()
+text = open(doc, encoding="utf-8").read()
+begin, end = "<!-- bench.sh:begin -->", "<!-- bench.sh:end -->"
+if begin not in text or end not in text:
+    sys.exit(f"bench.sh: {doc} has no {begin} ... {end} block")
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(doc, "w", encoding="utf-8").write(f"{head}{begin}\n{table}\n{end}{tail}")
+EOF
+    echo "(table written into BENCHMARKS.md)" >&2
+fi

@@ -11,7 +11,6 @@
 
 use std::fmt::Write as _;
 
-use rustc_hash::FxHashSet;
 
 use crate::exit::Unreadable;
 
@@ -85,23 +84,6 @@ pub(crate) fn parse_max_unreadable(text: &str) -> anyhow::Result<f64> {
         anyhow::bail!("--max-unreadable `{text}`: give a percentage from 0% to 100%");
     }
     Ok(value / 100.0)
-}
-
-/// The attempts seen so far, by hash.
-#[derive(Debug, Default)]
-pub(crate) struct Seen(FxHashSet<u64>);
-
-impl Seen {
-    /// Makes room for `additional` attempts at once (a log's line count), so the set is not
-    /// rehashed as it grows.
-    pub(crate) fn reserve(&mut self, additional: u64) {
-        self.0.reserve(usize::try_from(additional).unwrap_or(0));
-    }
-
-    /// True the first time an attempt with this hash is offered.
-    pub(crate) fn first(&mut self, hash: u64) -> bool {
-        self.0.insert(hash)
-    }
 }
 
 /// The hash that identifies an attempt: its number's key, its minute, its outcome text and

@@ -30,6 +30,7 @@ mod decide;
 mod format;
 mod gate;
 mod generic;
+mod seen;
 mod time;
 
 use std::io::BufRead;
@@ -49,7 +50,8 @@ use generic::GenericColumns;
 #[cfg(test)]
 use cdr::lastdata_number;
 pub(crate) use format::detect;
-pub(crate) use gate::{LogTally, Seen, attempt_hash, parse_max_unreadable};
+pub(crate) use gate::{LogTally, attempt_hash, parse_max_unreadable};
+pub(crate) use seen::Seen;
 pub(crate) use generic::HistoryColumns;
 #[cfg(test)]
 pub(crate) use time::parse_time;
