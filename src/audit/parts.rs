@@ -15,8 +15,8 @@ use super::customers::{ByLine, CustomerPart};
 use super::spill::{Log, Sorter};
 use crate::history::fnv1a;
 
-/// Ids remembered to tell a new customer from a returning one; past this many, only ids in
-/// ascending order are known new without memory. About 36 MB of hash set at the cap.
+/// Ids remembered to tell a new customer from a returning one once ids stop ascending (about
+/// 36 MB of hash set); past it, the parts go to the sorter.
 const SEEN_CAP: usize = 2 << 20;
 
 /// The customer partials of the stream.
@@ -34,40 +34,44 @@ pub(crate) struct Parts {
 /// Grouped until an id returns.
 enum Mode {
     /// Every customer so far was new: whole customers, in first-line order.
-    Grouped(Grouped),
+    Grouped {
+        /// The finished customers.
+        log: Log<CustomerPart>,
+        /// How a new id is told from a returning one.
+        order: Order,
+    },
     /// Ids came back: partials to merge by id.
     Scattered(Sorter<CustomerPart>),
 }
 
-/// What tells a new id from a returning one while ids come grouped.
-struct Grouped {
-    /// The finished customers.
-    log: Log<CustomerPart>,
-    /// Hashes of every id so far, until [`SEEN_CAP`] (then `None`).
-    seen: Option<FxHashSet<u64>>,
-    /// True while every id was greater than the one before it.
-    ascending: bool,
-    /// The last id admitted.
-    last: String,
-    /// Ids are known distinct (the file has no id column: a customer is a record).
-    distinct: bool,
+/// How the grouped parts tell a new id.
+enum Order {
+    /// Every record is its own customer (the file has no id column).
+    Distinct,
+    /// Every id so far was greater than the one before: new means greater than the last.
+    /// Needs no memory: sorted exports (the common case) never fill a set.
+    Ascending(String),
+    /// Ids came in no order: new means not in the set of every id so far (hashes).
+    Remembered(FxHashSet<u64>),
 }
 
 impl Parts {
     /// Parts whose spill files, if any, go into `dir`; `distinct` when every record is its
     /// own customer (no id column).
     pub(crate) fn new(dir: &Path, budget: usize, distinct: bool) -> Parts {
+        let order = if distinct {
+            Order::Distinct
+        } else {
+            Order::Ascending(String::new())
+        };
         Parts {
             dir: dir.to_path_buf(),
             budget,
             open: None,
-            mode: Mode::Grouped(Grouped {
+            mode: Mode::Grouped {
                 log: Log::new(dir, budget),
-                seen: (!distinct).then(FxHashSet::default),
-                ascending: true,
-                last: String::new(),
-                distinct,
-            }),
+                order,
+            },
         }
     }
 
@@ -87,24 +91,57 @@ impl Parts {
 
     /// Files a customer whose records ended (the next record is someone else's).
     fn finish_one(&mut self, done: CustomerPart) -> io::Result<()> {
-        let returning = match &mut self.mode {
-            Mode::Grouped(g) => !g.admit(&done.id),
-            Mode::Scattered(_) => false,
-        };
-        if returning {
+        if !self.admit(&done.id)? {
             self.scatter()?;
         }
         match &mut self.mode {
-            Mode::Grouped(g) => g.log.push(done),
+            Mode::Grouped { log, .. } => log.push(done),
             Mode::Scattered(s) => s.push(done),
         }
+    }
+
+    /// Whether `id`, a customer whose records just ended, is new while the parts are grouped
+    /// (remembering it); false when it returns, or when that cannot be told within
+    /// [`SEEN_CAP`] ids: then the rest goes to the sorter, slower and never wrong.
+    fn admit(&mut self, id: &str) -> io::Result<bool> {
+        let Mode::Grouped { log, order } = &mut self.mode else {
+            return Ok(true);
+        };
+        match order {
+            Order::Distinct => return Ok(true),
+            Order::Ascending(last) if last.is_empty() || last.as_str() < id => {
+                last.clear();
+                last.push_str(id);
+                return Ok(true);
+            }
+            Order::Ascending(_) => {
+                // The first id out of order: remember every id so far, read back from the log.
+                if log.len() >= SEEN_CAP as u64 {
+                    return Ok(false);
+                }
+                let old = std::mem::replace(log, Log::new(&self.dir, self.budget));
+                let mut seen = FxHashSet::default();
+                for part in old.finish()? {
+                    let part = part?;
+                    seen.insert(fnv1a(part.id.as_bytes()));
+                    log.push(part)?;
+                }
+                *order = Order::Remembered(seen);
+            }
+            Order::Remembered(_) => {}
+        }
+        let Order::Remembered(seen) = order else {
+            unreachable!("set just above")
+        };
+        Ok(seen.len() < SEEN_CAP && seen.insert(fnv1a(id.as_bytes())))
     }
 
     /// Moves the customers filed so far into a sorter: ids no longer come grouped.
     fn scatter(&mut self) -> io::Result<()> {
         let mut sorter = Sorter::new(&self.dir, self.budget);
-        if let Mode::Grouped(g) = std::mem::replace(&mut self.mode, Mode::Scattered(Sorter::new(&self.dir, 0))) {
-            for part in g.log.finish()? {
+        if let Mode::Grouped { log, .. } = std::mem::replace(&mut self.mode, Mode::Scattered(Sorter::new(&self.dir, 0)))
+        {
+            for part in log.finish()? {
                 sorter.push(part?)?;
             }
         }
@@ -112,10 +149,10 @@ impl Parts {
         Ok(())
     }
 
-    /// True when the parts came grouped (for tests and the run's facts).
+    /// True when the parts came grouped (for tests).
     #[cfg(test)]
     pub(crate) fn grouped(&self) -> bool {
-        matches!(self.mode, Mode::Grouped(_))
+        matches!(self.mode, Mode::Grouped { .. })
     }
 
     /// Every customer, merged, in order of first line (ties by id).
@@ -124,33 +161,9 @@ impl Parts {
             self.finish_one(last)?;
         }
         match self.mode {
-            Mode::Grouped(g) => Ok(Box::new(g.log.finish()?)),
+            Mode::Grouped { log, .. } => Ok(Box::new(log.finish()?)),
             Mode::Scattered(sorter) => by_line(sorter, dir, self.budget),
         }
-    }
-}
-
-impl Grouped {
-    /// Whether `id`, a customer whose records just ended, is new; remembers it. False also
-    /// when it cannot be told within [`SEEN_CAP`] ids (unordered ids past the cap), which
-    /// sends the rest to the sorter: slower, never wrong.
-    fn admit(&mut self, id: &str) -> bool {
-        if self.distinct {
-            return true;
-        }
-        self.ascending &= self.last.is_empty() || self.last.as_str() < id;
-        self.last.clear();
-        self.last.push_str(id);
-        let Some(seen) = &mut self.seen else {
-            return self.ascending;
-        };
-        let new = seen.insert(fnv1a(id.as_bytes()));
-        if seen.len() >= SEEN_CAP {
-            // Ascending ids need no memory to be known new; others cannot be told any more.
-            self.seen = None;
-            return new && self.ascending;
-        }
-        new
     }
 }
 
@@ -244,6 +257,26 @@ mod tests {
             t
         };
         assert_eq!(totals(&grouped), totals(&scattered));
+    }
+
+    #[test]
+    fn ascending_ids_then_one_out_of_order_still_tell_a_return() {
+        for budget in [0, 1 << 20] {
+            // Ascending, then "B" (new, out of order: the set is built from the log), then
+            // "C" again (a return).
+            let (got, grouped) = roll(&["A", "C", "D", "B"], budget, false);
+            assert!(grouped);
+            assert_eq!(got.len(), 4);
+            // (`grouped` is read before the last customer is filed: "E" closes "C".)
+            let (got, grouped) = roll(&["A", "C", "D", "B", "C", "E"], budget, false);
+            assert!(!grouped);
+            assert_eq!(got[1], customer("C", 3, 2));
+            // Descending from the start, then a return.
+            let (_, grouped) = roll(&["D", "C", "B", "A"], budget, false);
+            assert!(grouped);
+            let (_, grouped) = roll(&["D", "C", "B", "D", "E"], budget, false);
+            assert!(!grouped);
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub(crate) struct Log<T: Spill> {
     runs: RunFiles,
     /// Encoding buffer, reused for every value written.
     scratch: Vec<u8>,
+    /// Values pushed so far.
+    len: u64,
 }
 
 impl<T: Spill> Log<T> {
@@ -40,13 +42,20 @@ impl<T: Spill> Log<T> {
                 paths: Vec::new(),
             },
             scratch: Vec::new(),
+            len: 0,
         }
+    }
+
+    /// Values pushed so far.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
     }
 
     /// Appends `value`; writes the held values to the file when they exceed the budget.
     pub(crate) fn push(&mut self, value: T) -> io::Result<()> {
         self.held = self.held.saturating_add(value.size());
         self.values.push(value);
+        self.len += 1;
         if self.held > self.budget {
             self.write_held()?;
         }

@@ -11,7 +11,6 @@
 
 use std::fmt::Write as _;
 
-
 use crate::exit::Unreadable;
 
 /// Bad lines shown in the message that refuses a log.

@@ -51,8 +51,8 @@ use generic::GenericColumns;
 use cdr::lastdata_number;
 pub(crate) use format::detect;
 pub(crate) use gate::{LogTally, attempt_hash, parse_max_unreadable};
-pub(crate) use seen::Seen;
 pub(crate) use generic::HistoryColumns;
+pub(crate) use seen::Seen;
 #[cfg(test)]
 pub(crate) use time::parse_time;
 pub(crate) use time::{Plausible, TimeFormat, TimeRange, check_time_format, parse_talk, time_zone};

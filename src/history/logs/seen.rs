@@ -19,7 +19,9 @@ impl Seen {
     /// Makes room for `additional` more attempts (a log's line count) at once, so the table is
     /// not rebuilt as it fills.
     pub(crate) fn reserve(&mut self, additional: u64) {
-        let want = self.len.saturating_add(usize::try_from(additional).unwrap_or(usize::MAX / 2));
+        let want = self
+            .len
+            .saturating_add(usize::try_from(additional).unwrap_or(usize::MAX / 2));
         if want * LOAD_DEN > self.slots.len() * LOAD_NUM {
             self.resize(want.saturating_mul(LOAD_DEN) / LOAD_NUM + 1);
         }
