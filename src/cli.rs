@@ -180,7 +180,8 @@ pub struct AuditArgs {
     /// A number shared by at least N customers is reported as duplicate.across_records.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(2..))]
     pub shared_threshold: u64,
-    /// Mask phone numbers in report.md (139****4567).
+    /// Mask phone numbers (139****4567) in report.md, in summary.json's examples and in
+    /// messages that quote input.
     #[arg(long)]
     pub mask: bool,
     /// Write cells copied from input exactly as they were. By default a copied cell that

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::phone::{Engine, Lang};
+use crate::phone::{Engine, Issue, Lang, Verdict};
 use crate::rules::RuleSet;
 
 /// The embedded data file.
@@ -103,17 +103,13 @@ fn outcome(cell: &str, default_area: Option<&str>, rules: &RuleSet, lang: Lang) 
         .numbers
         .iter()
         .map(|n| {
-            let codes: Vec<&str> = n.issues.union(checked.issues).iter().map(|i| i.code()).collect();
+            let codes: Vec<&str> = n.issues.union(checked.issues).iter().map(Issue::code).collect();
             format!("{} {} [{}]", n.verdict().label(lang), n.national(), codes.join(", "))
         })
         .collect();
     if parts.is_empty() {
-        let codes: Vec<&str> = checked.issues.iter().map(|i| i.code()).collect();
-        parts.push(format!(
-            "{} [{}]",
-            crate::phone::Verdict::Invalid.label(lang),
-            codes.join(", ")
-        ));
+        let codes: Vec<&str> = checked.issues.iter().map(Issue::code).collect();
+        parts.push(format!("{} [{}]", Verdict::Invalid.label(lang), codes.join(", ")));
     }
     parts.join("; ") + area.as_deref().unwrap_or_default()
 }
@@ -121,7 +117,6 @@ fn outcome(cell: &str, default_area: Option<&str>, rules: &RuleSet, lang: Lang) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::Issue;
 
     /// The table every code needs, named in the failure message.
     fn hint(code: &str) -> String {
