@@ -8,6 +8,8 @@
 //! them. The `label` methods are inherent methods defined here rather than next to each enum
 //! so that the languages live together, where a translator reads them as one table.
 
+use std::borrow::Cow;
+
 use crate::history::policy::{Action, Fine, Status};
 use crate::input::Relation;
 use crate::input::encoding::EncodingSource;
@@ -257,13 +259,32 @@ pub(crate) fn header_label(name: &str, lang: Lang) -> &str {
 }
 
 /// The display form of a value in column `header` of an output: a verdict, relation, kind,
-/// status, action or slot by its machine name; any other value, and any value in another
-/// column, as it is.
-pub(crate) fn value_label<'a>(header: &str, value: &'a str, lang: Lang) -> &'a str {
+/// status, action or slot by its machine name (a slot with its time, `weekend 2026-11-01
+/// 09:00`, keeps the time; kinds joined by `;` are each named); any other value, and any value
+/// in another column, as it is.
+pub(crate) fn value_label<'a>(header: &str, value: &'a str, lang: Lang) -> Cow<'a, str> {
     if lang == Lang::En || value.is_empty() {
-        return value;
+        return Cow::Borrowed(value);
     }
-    let found = match header {
+    match header {
+        "next_slot" => match value.split_once(' ') {
+            Some((slot, when)) => Cow::Owned(format!("{} {when}", slot_label(slot, lang))),
+            None => Cow::Borrowed(slot_label(value, lang)),
+        },
+        "kinds" => Cow::Owned(
+            value
+                .split(';')
+                .map(|k| one_value("kind", k, lang).unwrap_or(k))
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+        _ => Cow::Borrowed(one_value(header, value, lang).unwrap_or(value)),
+    }
+}
+
+/// The Chinese name of one machine name in column `header`, if it has one.
+fn one_value(header: &str, value: &str, lang: Lang) -> Option<&'static str> {
+    match header {
         "verdict" => [Verdict::Ok, Verdict::Warn, Verdict::Invalid]
             .into_iter()
             .find(|v| v.as_str() == value)
@@ -291,15 +312,13 @@ pub(crate) fn value_label<'a>(header: &str, value: &'a str, lang: Lang) -> &'a s
             .into_iter()
             .find(|a| a.as_str() == value)
             .map(|a| a.short_label(lang)),
-        "next_slot" => return slot_label(value, lang),
         "lost_contact" => match value {
             "true" => Some("是"),
             "false" => Some("否"),
             _ => None,
         },
         _ => None,
-    };
-    found.unwrap_or(value)
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +339,12 @@ mod tests {
         assert_eq!(value_label("fine_status", "suspended_persistent", Lang::Zh), "长期停机");
         assert_eq!(value_label("relation", "self", Lang::Zh), "本人");
         assert_eq!(value_label("next_slot", "weekend", Lang::Zh), "周末");
+        assert_eq!(
+            value_label("next_slot", "weekday_evening 2026-11-02 18:00", Lang::Zh),
+            "工作日晚间 2026-11-02 18:00"
+        );
+        assert_eq!(value_label("next_slot", "2026-10-09", Lang::Zh), "2026-10-09");
+        assert_eq!(value_label("kinds", "mobile;landline", Lang::Zh), "手机;固话");
         // A cell copied from input is never translated, even when it reads like a name.
         assert_eq!(value_label("raw", "reached", Lang::Zh), "reached");
     }

@@ -364,9 +364,10 @@ impl Book<'_> {
             let format = self.formats.fill(severity(kind, value, verdict));
             let value = match (self.lang, self.header.get(i)) {
                 (Some(lang), Some(h)) => value_label(h, value, lang),
-                _ => value,
+                _ => std::borrow::Cow::Borrowed(value),
             };
-            self.sheet.write_string_with_format(self.row, col, value, format)?;
+            self.sheet
+                .write_string_with_format(self.row, col, value.as_ref(), format)?;
         }
         self.row += 1;
         Ok(())

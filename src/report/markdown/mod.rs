@@ -209,7 +209,7 @@ fn columns(md: &mut String, o: &Run<'_>, lang: Lang) {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            escape::inline(&col.name),
+            escape::inline(&echo(o, &col.name)),
             col.relation.label(lang),
             v.total,
             v.ok,
