@@ -101,7 +101,9 @@ pub struct EngineArgs {
     /// Area code assumed for local numbers written without one (e.g. 027).
     #[arg(long, value_name = "CODE")]
     pub default_area_code: Option<String>,
-    /// Language of messages (default: from LANG; Chinese when it starts with zh).
+    /// Language of messages, report.md and the workbooks' headers and values (default: from
+    /// LC_ALL, LC_MESSAGES or LANG; Chinese when it starts with zh). CSV and JSON outputs keep
+    /// their machine names.
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 }
@@ -311,7 +313,8 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
-    /// Language of messages (default: from LANG; Chinese when it starts with zh).
+    /// Language of the explanation (default: from LC_ALL, LC_MESSAGES or LANG; Chinese when
+    /// it starts with zh).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 }
