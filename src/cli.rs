@@ -101,7 +101,9 @@ pub struct EngineArgs {
     /// Area code assumed for local numbers written without one (e.g. 027).
     #[arg(long, value_name = "CODE")]
     pub default_area_code: Option<String>,
-    /// Language of messages (default: from LANG; Chinese when it starts with zh).
+    /// Language of messages, report.md and the workbooks' headers and values (default: from
+    /// LC_ALL, LC_MESSAGES or LANG; Chinese when it starts with zh). CSV and JSON outputs keep
+    /// their machine names.
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 }
@@ -180,7 +182,8 @@ pub struct AuditArgs {
     /// A number shared by at least N customers is reported as duplicate.across_records.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(2..))]
     pub shared_threshold: u64,
-    /// Mask phone numbers in report.md (139****4567).
+    /// Mask phone numbers (139****4567) in report.md, in summary.json's examples and in
+    /// messages that quote input.
     #[arg(long)]
     pub mask: bool,
     /// Write cells copied from input exactly as they were. By default a copied cell that
@@ -324,7 +327,8 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
-    /// Language of messages (default: from LANG; Chinese when it starts with zh).
+    /// Language of the explanation (default: from LC_ALL, LC_MESSAGES or LANG; Chinese when
+    /// it starts with zh).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 }

@@ -9,8 +9,18 @@
 //! It also holds [`clip`], the one cap on input text echoed in messages: a header name, a
 //! cell or a log line quoted in an error is cut to [`ECHO_MAX`] bytes, so that a 300 MB line
 //! never becomes a 300 MB message (issue 10).
+//!
+//! And the two run-wide settings of messages, [`Messages`]: their language and `--mask`.
+//! Messages (anyhow errors, warnings) are built deep in the parsers of input and logs, often
+//! on worker threads, long before anything that holds the options could see them; threading
+//! a language and a mask flag through every parser would touch each of their signatures for
+//! a setting that never changes within a run. So the command sets them once, at its start
+//! ([`set_messages`]), and [`clip`], which every echo of input already passes through,
+//! masks phone numbers ([`mask_digits`]) when asked. Reports (report.md, summary.json, the
+//! workbooks) take both from their options instead, so they never depend on this state.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Stack room for a width-folded text; a longer one with full-width forms goes to the heap.
 pub(crate) const FOLD_ROOM: usize = 256;
@@ -21,12 +31,132 @@ pub(crate) const ECHO_MAX: usize = 200;
 /// `text` as a message may echo it: at most [`ECHO_MAX`] bytes, cut at a character boundary,
 /// with `…` and the full length when something was cut. Every message that quotes input
 /// (header names, cells, bad lines) goes through it.
+/// With `--mask`, phone numbers in it are masked ([`mask_digits`]) first.
 pub(crate) fn clip(text: &str) -> Cow<'_, str> {
+    let text = if messages().mask {
+        mask_digits(text)
+    } else {
+        Cow::Borrowed(text)
+    };
     if text.len() <= ECHO_MAX {
+        return text;
+    }
+    let end = floor_char_boundary(&text, ECHO_MAX);
+    let bytes = if zh() { "字节" } else { "bytes in all" };
+    Cow::Owned(format!("{}… ({} {bytes})", &text[..end], text.len()))
+}
+
+/// The run-wide settings of messages (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Messages {
+    /// Messages in Chinese (`--lang zh`, or a `zh` locale).
+    pub(crate) zh: bool,
+    /// Phone numbers echoed from input are masked (`--mask`).
+    pub(crate) mask: bool,
+}
+
+/// The settings, as two bits: set once per process by the command, read by every message.
+static MESSAGES: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the language and masking of every message from here on.
+pub(crate) fn set_messages(m: Messages) {
+    MESSAGES.store(u8::from(m.zh) | (u8::from(m.mask) << 1), Ordering::Relaxed);
+}
+
+/// The settings of messages.
+pub(crate) fn messages() -> Messages {
+    let bits = MESSAGES.load(Ordering::Relaxed);
+    Messages {
+        zh: bits & 1 != 0,
+        mask: bits & 2 != 0,
+    }
+}
+
+/// True when messages are in Chinese.
+pub(crate) fn zh() -> bool {
+    messages().zh
+}
+
+/// The message text in the run's language.
+pub(crate) fn tr<'a>(en: &'a str, zh_text: &'a str) -> &'a str {
+    if zh() { zh_text } else { en }
+}
+
+/// Masks the middle of a number: `+8613971234567` -> `+86139****4567`, `027-87654321` ->
+/// `027-****4321`: the last four characters and all but eight before them are kept, so the
+/// kind and region stay readable but the number cannot be dialled. Eight or fewer characters
+/// are masked whole.
+pub(crate) fn mask(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let keep = chars.len() - 8;
+    format!(
+        "{}****{}",
+        chars[..keep].iter().collect::<String>(),
+        chars[chars.len() - 4..].iter().collect::<String>()
+    )
+}
+
+/// Fewest digits in a run masked by [`mask_digits`]: a local landline number has 7.
+const MASK_DIGITS: usize = 7;
+
+/// `text` with every phone-like run masked by [`mask`]: digits, with an optional leading `+`
+/// and single `-` or space between groups (`139 7123 4567`), that hold at least seven digits.
+/// A date (`2024-03-05 ...`, `2024/3/5`) is left alone: it is what a time error must show.
+/// Line numbers and counts in messages are never that long in practice, and a masked one
+/// costs only readability.
+pub(crate) fn mask_digits(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut from, mut i) = (0, 0);
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = if i > 0 && bytes[i - 1] == b'+' { i - 1 } else { i };
+        let (end, digits) = digit_run(bytes, i);
+        if digits >= MASK_DIGITS && !is_date(&text[i..end]) {
+            out.push_str(&text[from..start]);
+            out.push_str(&mask(&text[start..end]));
+            from = end;
+        }
+        i = end;
+    }
+    if from == 0 {
         return Cow::Borrowed(text);
     }
-    let end = floor_char_boundary(text, ECHO_MAX);
-    Cow::Owned(format!("{}… ({} bytes in all)", &text[..end], text.len()))
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
+}
+
+/// The end of the digit run starting at `i` (groups joined by one `-` or space) and its
+/// digit count.
+fn digit_run(bytes: &[u8], mut i: usize) -> (usize, usize) {
+    let mut digits = 0;
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            digits += 1;
+            i += 1;
+        }
+        let joined = i + 1 < bytes.len() && matches!(bytes[i], b'-' | b' ') && bytes[i + 1].is_ascii_digit();
+        if !joined {
+            return (i, digits);
+        }
+        i += 1;
+    }
+}
+
+/// True when `run` starts like a date: a year 19xx or 20xx, then `-` or `/`, then a month.
+fn is_date(run: &str) -> bool {
+    let b = run.as_bytes();
+    b.len() >= 7
+        && (b.starts_with(b"19") || b.starts_with(b"20"))
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!(b[4], b'-' | b'/')
+        && b[5].is_ascii_digit()
 }
 
 /// The largest character boundary of `text` at or before `at`.
@@ -134,6 +264,28 @@ mod tests {
         assert_eq!(clipped, format!("{}… (201 bytes in all)", "号".repeat(66)));
         let huge = "\0".repeat(10_000_000);
         assert!(clip(&huge).len() < ECHO_MAX + 40);
+    }
+
+    #[test_case("+8613971234567" => "+86139****4567")]
+    #[test_case("027-87654321" => "027-****4321")]
+    #[test_case("95588" => "*****")]
+    fn masks_keep_the_ends(number: &str) -> String {
+        mask(number)
+    }
+
+    #[test_case("dst is `13971234567#` and lastdata `x`" => "dst is `139****4567#` and lastdata `x`"; "mobile")]
+    #[test_case("1=+8613971234567, 2=张三" => "1=+86139****4567, 2=张三"; "e164")]
+    #[test_case("拨打 139 7123 4567 失败" => "拨打 139 7****4567 失败"; "grouped")]
+    #[test_case("027-87654321转123" => "027-****4321转123"; "landline")]
+    #[test_case("cannot read the time `2024-03-05 10:00`" => "cannot read the time `2024-03-05 10:00`"; "date kept")]
+    #[test_case("line 12: 5 fields" => "line 12: 5 fields"; "short numbers kept")]
+    fn phone_runs_are_masked(text: &str) -> String {
+        mask_digits(text).into_owned()
+    }
+
+    #[test]
+    fn nothing_to_mask_is_not_copied() {
+        assert!(matches!(mask_digits("line 5: 3 fields"), Cow::Borrowed(_)));
     }
 
     #[test]

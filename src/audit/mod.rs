@@ -29,6 +29,7 @@ use crate::phone::Engine;
 use crate::report::guard::InputFile;
 use crate::report::{self, CsvFile, GateStatus, OutputSet, ReportOptions, Run, Streams, Summary};
 use crate::rules::RuleSet;
+use crate::text::{tr, zh};
 use gate::{Threshold, ThresholdResult};
 use pipeline::Sink;
 use record::{Ctx, Prune};
@@ -218,7 +219,11 @@ fn open_input(cfg: &AuditConfig) -> anyhow::Result<(Input, OutputSet)> {
         let set = OutputSet::begin(&cfg.report.out)?;
         if !set.leftovers().is_empty() {
             eprintln!(
-                "contact-audit: removed what interrupted runs left in {}: {}",
+                "contact-audit: {} {}: {}",
+                tr(
+                    "removed what interrupted runs left in",
+                    "已清除中断运行遗留的文件，位于"
+                ),
                 cfg.report.out.display(),
                 set.leftovers().join(", ")
             );
@@ -247,12 +252,21 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
     let published = report::finish(run, files, set)?;
     if !published.removed.is_empty() {
         let names: Vec<&str> = published.removed.iter().map(|o| o.name()).collect();
-        eprintln!(
-            "contact-audit: removed {} from {}: outputs of an earlier run that this run does not write{}",
-            names.join(", "),
-            cfg.report.out.display(),
-            earlier_flags(&published.removed)
-        );
+        if zh() {
+            eprintln!(
+                "contact-audit: 已从 {} 删除 {}：这是之前某次运行的输出，本次运行不再生成{}",
+                cfg.report.out.display(),
+                names.join(", "),
+                earlier_flags(&published.removed)
+            );
+        } else {
+            eprintln!(
+                "contact-audit: removed {} from {}: outputs of an earlier run that this run does not write{}",
+                names.join(", "),
+                cfg.report.out.display(),
+                earlier_flags(&published.removed)
+            );
+        }
     }
     let mut out = std::io::stdout().lock();
     let data = match cfg.format {
@@ -275,8 +289,11 @@ fn finish(run: &Run<'_>, files: Vec<CsvFile>, set: OutputSet, cfg: &AuditConfig)
     for c in run.checks.iter().filter(|c| c.status == GateStatus::Fail) {
         let unit = if c.percent { "%" } else { "" };
         eprintln!(
-            "contact-audit: {red}check failed{red:#}: {} (observed {}{unit})",
-            c.rule, c.observed
+            "contact-audit: {red}{}{red:#}: {} ({} {}{unit})",
+            tr("check failed", "检查未通过"),
+            c.rule,
+            tr("observed", "实际"),
+            c.observed
         );
     }
     Ok(())
@@ -294,6 +311,8 @@ fn earlier_flags(removed: &[report::Output]) -> String {
     }
     if flags.is_empty() {
         String::new()
+    } else if zh() {
+        format!("（之前的运行带有 {}）", flags.join(" 和 "))
     } else {
         format!(" (the earlier run had {})", flags.join(" and "))
     }
@@ -308,8 +327,11 @@ fn progress_bar(quiet: bool, bytes: u64) -> ProgressBar {
     };
     let bar = ProgressBar::with_draw_target(Some(bytes), target);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {binary_bytes_per_sec} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(tr(
+            "{spinner} auditing {bytes}/{total_bytes} {bar:30} {binary_bytes_per_sec} eta {eta}",
+            "{spinner} 审计中 {bytes}/{total_bytes} {bar:30} {binary_bytes_per_sec} 剩余 {eta}",
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar

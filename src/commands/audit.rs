@@ -29,6 +29,10 @@ const SORT_BUDGET: usize = 8 << 20;
 /// removes what the run created and exits 130 or 143 (`exit::interrupt`). `color`: colour
 /// the failing-check lines on stderr.
 pub(crate) fn run(args: &AuditArgs, color: bool) -> anyhow::Result<ExitStatus> {
+    crate::text::set_messages(crate::text::Messages {
+        zh: args.engine.lang() == crate::phone::Lang::Zh,
+        mask: args.mask,
+    });
     interrupt::install()?;
     let rules = super::load_rules(&args.engine)?;
     let mut cfg = config(args, &rules)?;

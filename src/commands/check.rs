@@ -22,6 +22,10 @@ pub(crate) fn run(args: &CheckArgs, color: bool) -> anyhow::Result<ExitStatus> {
         engine = engine.with_default_area(code).context("--default-area-code")?;
     }
     let lang = args.engine.lang();
+    crate::text::set_messages(crate::text::Messages {
+        zh: lang == Lang::Zh,
+        mask: false,
+    });
     let forced = args
         .encoding
         .as_deref()
@@ -49,7 +53,13 @@ pub(crate) fn run(args: &CheckArgs, color: bool) -> anyhow::Result<ExitStatus> {
     let mut all = || -> anyhow::Result<()> {
         if args.cells.is_empty() {
             if std::io::stdin().is_terminal() {
-                eprintln!("contact-audit: reading cells from standard input, one per line (Ctrl-D to end)");
+                eprintln!(
+                    "contact-audit: {}",
+                    crate::text::tr(
+                        "reading cells from standard input, one per line (Ctrl-D to end)",
+                        "从标准输入读取单元格，每行一个（按 Ctrl-D 结束）"
+                    )
+                );
             }
             let (text, undecided) = input::read_stdin(forced)?;
             if let Some(why) = undecided {
@@ -71,7 +81,11 @@ pub(crate) fn run(args: &CheckArgs, color: bool) -> anyhow::Result<ExitStatus> {
     let result = all();
     super::printed(result.and_then(|()| Ok(out.flush()?)))?;
     if args.fail_on_invalid && invalid > 0 {
-        eprintln!("contact-audit: check failed: {invalid} cells hold an invalid number (--fail-on-invalid)");
+        if lang == Lang::Zh {
+            eprintln!("contact-audit: 检查未通过：{invalid} 个单元格含无效号码（--fail-on-invalid）");
+        } else {
+            eprintln!("contact-audit: check failed: {invalid} cells hold an invalid number (--fail-on-invalid)");
+        }
         return Ok(ExitStatus::ChecksFailed);
     }
     Ok(ExitStatus::Success)

@@ -105,8 +105,9 @@ pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
         Some(rec) if rec.line == 1 => header_text(rec, &text.display)?,
         _ => {
             return Err(anyhow::Error::new(Unreadable(format!(
-                "{}: the input is empty (no header line)",
-                text.display
+                "{}: {}",
+                text.display,
+                crate::text::tr("the input is empty (no header line)", "输入为空（没有表头行）")
             ))));
         }
     };
@@ -159,6 +160,13 @@ fn roles(headers: &[String], opts: &InputOptions) -> anyhow::Result<Columns> {
     }
     if let Some(id) = &opts.id_column {
         cols.id = Some(columns::find(headers, id).context("--id-column")?);
+    }
+    if cols.phones.is_empty() && crate::text::zh() {
+        anyhow::bail!(
+            "表头中找不到电话列：{}\n请用 --phone-columns 指定（列名或从1开始的列号，如 --phone-columns \
+             手机,住宅电话,紧急联系人电话:contact），或使用 手机、住宅电话、配偶电话、紧急联系人电话、mobile、home_phone 等表头",
+            columns::list(headers)
+        );
     }
     if cols.phones.is_empty() {
         anyhow::bail!(

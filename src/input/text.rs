@@ -63,9 +63,9 @@ pub(crate) fn must_be_file(path: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     let why = if path.exists() {
-        "is not a file"
+        crate::text::tr("is not a file", "不是文件")
     } else {
-        "does not exist"
+        crate::text::tr("does not exist", "文件不存在")
     };
     Err(anyhow::Error::new(Unreadable(format!("{}: {why}", path.display()))))
 }

@@ -252,7 +252,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<Vec<u8>> {
             shared_numbers: s.shared_numbers,
             max_customers: o.shared.first().map_or(0, |x| x.customers),
         },
-        calls: o.history.map(calls),
+        calls: o.history.map(|h| calls(h, o.opts.mask)),
         compliance: o.history.map(compliance),
         removed: s.removed,
         checks: o.checks,
@@ -302,7 +302,16 @@ fn actions(h: &History, s: &super::Summary) -> ActionsJson {
     }
 }
 
-fn calls(h: &History) -> CallsJson {
+/// The call counts; with `--mask`, phone numbers in the examples of bad lines and in the
+/// unknown outcome texts are masked, as report.md masks them.
+fn calls(h: &History, mask: bool) -> CallsJson {
+    let echo = |text: &str| {
+        if mask {
+            crate::text::mask_digits(text).into_owned()
+        } else {
+            text.to_owned()
+        }
+    };
     CallsJson {
         logs: h
             .logs
@@ -324,7 +333,7 @@ fn calls(h: &History) -> CallsJson {
         unreadable: h.calls.unreadable,
         duplicates: h.calls.duplicates,
         after_as_of: h.calls.after_as_of,
-        bad_examples: h.calls.bad_examples.clone(),
+        bad_examples: h.calls.bad_examples.iter().map(|e| echo(e)).collect(),
         by_class: Class::ALL
             .iter()
             .map(|c| (c.as_str(), h.calls.by_class[*c as usize]))
@@ -333,7 +342,10 @@ fn calls(h: &History) -> CallsJson {
         unknown_outcomes: h
             .unknown_outcomes()
             .into_iter()
-            .map(|(text, attempts)| UnknownJson { text, attempts })
+            .map(|(text, attempts)| UnknownJson {
+                text: echo(&text),
+                attempts,
+            })
             .collect(),
         unknown_outcomes_other: h.unknown_outcomes_other(),
         calendar: super::CalendarGap::of(h).map(|g| CalendarJson {

@@ -13,6 +13,7 @@ mod csv;
 pub(crate) mod guard;
 pub(crate) mod json;
 mod junit;
+pub(crate) mod labels;
 pub(crate) mod markdown;
 mod model;
 mod outputs;

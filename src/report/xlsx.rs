@@ -20,10 +20,12 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet};
 
 use super::OutputEncoding;
+use super::labels::{header_label, value_label};
 use super::model::ReportOptions;
 use super::outputs::Output;
 use crate::exit::Unwritable;
 use crate::input::Input;
+use crate::phone::Lang;
 
 /// Excel's rows per sheet.
 const MAX_ROWS: u32 = 1_048_576;
@@ -83,7 +85,7 @@ pub(crate) fn write_all(opts: &ReportOptions, input: &Input) -> anyhow::Result<(
         let to = opts.out.join(xlsx.name());
         let reader = open_csv(&from, opts.encoding, delimiter)
             .map_err(|e| Unwritable(format!("reading back {}: {e}", from.display())))?;
-        write_book(reader, &opts.out, &to, sheet, typed)
+        write_book(reader, &opts.out, &to, sheet, typed.then_some(opts.lang))
             .map_err(|e| Unwritable(format!("writing {}: {e}", to.display())))?;
     }
     Ok(())
@@ -245,16 +247,22 @@ struct Book<'a> {
     formats: Formats,
     /// The next row in `sheet`.
     row: u32,
+    /// The language of the header and of the status, action and verdict values, for the
+    /// tool's own sheets (numbers, customers); `None` for cleaned, whose columns are the
+    /// input's. The CSVs keep the machine names.
+    lang: Option<Lang>,
 }
 
-/// Writes one workbook from `reader` (header first) into `to`, its temporary files in `tmp`.
+/// Writes one workbook from `reader` (header first) into `to`, its temporary files in `tmp`;
+/// `lang` for a typed sheet of the tool's own columns.
 fn write_book(
     mut reader: csv::Reader<impl Read>,
     tmp: &Path,
     to: &Path,
     name: &str,
-    typed: bool,
+    lang: Option<Lang>,
 ) -> anyhow::Result<()> {
+    let typed = lang.is_some();
     let mut records = reader.records();
     let header: Vec<String> = match records.next() {
         Some(r) => r?.iter().take(MAX_COLS).map(str::to_owned).collect(),
@@ -282,6 +290,7 @@ fn write_book(
         kinds,
         formats: Formats::new(),
         row: 0,
+        lang,
     };
     book.start_sheet(1)?;
     for r in sample.into_iter().map(Ok).chain(records) {
@@ -325,6 +334,7 @@ impl Book<'_> {
         }
         self.sheet.set_freeze_panes(1, 0)?;
         for (i, h) in self.header.iter().enumerate() {
+            let h = self.lang.map_or(h.as_str(), |lang| header_label(h, lang));
             self.sheet
                 .write_string_with_format(0, i as u16, h, &self.formats.header)?;
         }
@@ -352,7 +362,12 @@ impl Book<'_> {
                 continue;
             }
             let format = self.formats.fill(severity(kind, value, verdict));
-            self.sheet.write_string_with_format(self.row, col, value, format)?;
+            let value = match (self.lang, self.header.get(i)) {
+                (Some(lang), Some(h)) => value_label(h, value, lang),
+                _ => std::borrow::Cow::Borrowed(value),
+            };
+            self.sheet
+                .write_string_with_format(self.row, col, value.as_ref(), format)?;
         }
         self.row += 1;
         Ok(())

@@ -13,6 +13,8 @@
 //! - `hostile_input`: damaged and hostile input byte for byte (CR line ends, stray quotes,
 //!   short rows, broken headers, implausible call times, long lines, NUL, gzip, UTF-16,
 //!   Excel, records packed with numbers): issue 10;
+//! - `lang_mask`: `--mask` in report.md, summary.json and stderr; `--lang zh` and a zh
+//!   locale in report.md and the common messages;
 //! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
 //!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
 //! - `output_safety`: what a run writes and how it ends: no output over an input or through a
@@ -47,6 +49,7 @@ mod history_exports;
 mod history_logs;
 mod hostile_content;
 mod hostile_input;
+mod lang_mask;
 mod layering;
 mod output_modes;
 mod output_safety;

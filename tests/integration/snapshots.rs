@@ -99,3 +99,12 @@ fn every_output_of_the_example_with_history() {
     insta::assert_snapshot!("history__summary.json", summary(&wd));
     insta::assert_snapshot!("history__report.md", report(&wd));
 }
+
+/// report.md with the call history in English: the same figures as the Chinese report above,
+/// every heading, label and status in English.
+#[test]
+fn report_with_history_in_english() {
+    let calls = repo("examples/calls.csv");
+    let wd = run(&["--history", &calls, "--lang", "en"]);
+    insta::assert_snapshot!("history_en__report.md", report(&wd));
+}

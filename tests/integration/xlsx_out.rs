@@ -231,3 +231,40 @@ fn the_example_workbooks() {
         );
     }
 }
+
+/// With `--lang zh` (here from the locale, as a clerk's machine has it) the tool's own
+/// workbooks have Chinese headers and Chinese verdicts, statuses and actions, while the CSVs
+/// keep the stable machine names; cells copied from input are never translated.
+#[test]
+fn chinese_workbooks_translate_headers_and_values_not_the_csvs() {
+    let wd = Workdir::new();
+    wd.write("contacts.csv", CONTACTS);
+    let out = wd
+        .command(&["audit", "contacts.csv", "--out", "out", "--quiet", "--xlsx"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let numbers = &sheets(&wd.path().join("out/numbers.xlsx"))[0].1;
+    let header: Vec<String> = numbers[0].iter().map(ToString::to_string).collect();
+    assert_eq!(
+        header[..7],
+        ["行号", "记录号", "客户编号", "列", "关系", "原始内容", "E.164"],
+        "{header:?}"
+    );
+    assert!(
+        header.contains(&"结论".to_string()) && header.contains(&"问题".to_string()),
+        "{header:?}"
+    );
+    assert_eq!(cell(numbers, "原始内容", "1.38001E+10", "结论"), &text("无效"));
+    assert_eq!(cell(numbers, "原始内容", "13971234567", "关系"), &text("本人"));
+    let customers = &sheets(&wd.path().join("out/customers.xlsx"))[0].1;
+    assert_eq!(customers[0][0], text("客户编号"));
+    // The CSVs are for machines: English names whatever the language.
+    let csv = &csv_rows(&wd.path().join("out/numbers.csv"));
+    assert_eq!(csv[0][0], "line");
+    assert!(csv.iter().any(|r| r.contains(&"invalid".to_string())));
+    // cleaned.xlsx keeps the input's own header.
+    let cleaned = &sheets(&wd.path().join("out/cleaned.xlsx"))[0].1;
+    assert_eq!(cleaned[0][0], text("客户编号"));
+}

@@ -40,26 +40,45 @@ impl LogTally {
     /// its lines are unreadable. `expected` says what a line must hold.
     pub(crate) fn check(&self, display: &str, expected: &str, max: f64) -> anyhow::Result<()> {
         let lines = self.read + self.bad;
-        let why = if self.read == 0 {
+        let zh = crate::text::zh();
+        let share = 100.0 * self.bad as f64 / lines.max(1) as f64;
+        let why = if self.read == 0 && zh {
+            format!("全部 {lines} 行都无法读取")
+        } else if self.read == 0 {
             format!("none of its {lines} lines can be read")
+        } else if self.bad as f64 > max * lines as f64 && zh {
+            format!(
+                "{lines} 行中有 {} 行（{share:.1}%）无法读取，超过 --max-unreadable {}%",
+                self.bad,
+                percent(max)
+            )
         } else if self.bad as f64 > max * lines as f64 {
             format!(
-                "{} of its {lines} lines ({:.1}%) cannot be read, more than --max-unreadable {}%",
+                "{} of its {lines} lines ({share:.1}%) cannot be read, more than --max-unreadable {}%",
                 self.bad,
-                100.0 * self.bad as f64 / lines as f64,
                 percent(max)
             )
         } else {
             return Ok(());
         };
-        let mut msg = format!("attempt log {display}: {why}\nexpected: {expected}\n");
+        let (head, want) = if zh {
+            ("通话记录", "应为")
+        } else {
+            ("attempt log", "expected")
+        };
+        let mut msg = format!("{head} {display}: {why}\n{want}: {expected}\n");
         for (line, reason) in &self.examples {
-            let _ = writeln!(msg, "  line {line}: {reason}");
+            if zh {
+                let _ = writeln!(msg, "  第 {line} 行: {reason}");
+            } else {
+                let _ = writeln!(msg, "  line {line}: {reason}");
+            }
         }
-        msg.push_str(
+        msg.push_str(crate::text::tr(
             "give the time format with --time-format, the columns with --history-columns, or allow more \
              unreadable lines with --max-unreadable",
-        );
+            "请用 --time-format 指定时间格式、用 --history-columns 指定列，或用 --max-unreadable 放宽无法读取行的比例",
+        ));
         Err(anyhow::Error::new(Unreadable(msg)))
     }
 }

@@ -3,11 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::{escape, share, t, table_header};
+use super::{echo, escape, share, t, table_header};
 use crate::history::ComplianceRule;
 use crate::history::policy::{self, Action, Status};
 use crate::phone::Lang;
 use crate::report::Run;
+use crate::report::labels::slot_label;
 
 /// With a call history, the report leads with the customers: how many were reached, powered
 /// off, never answered, or had only empty numbers, as a collection team tallies it.
@@ -34,26 +35,18 @@ pub(super) fn customer_headline(md: &mut String, o: &Run<'_>, lang: Lang) {
         ],
         "|---|---:|---:|",
     );
-    let labels: [(Status, &str, &str); 6] = [
-        (
-            Status::Reached,
-            "reached (in person or direct family)",
-            "已联系上（本人或直系亲属）",
-        ),
-        (Status::PoweredOff, "powered off or suspended", "关机或停机"),
-        (Status::NoAnswer, "no answer", "无人接听"),
-        (Status::Unknown, "only unknown outcomes", "仅有未知结果"),
-        (
-            Status::NeverCalled,
-            "a valid number not yet dialled",
-            "有效号码尚未拨打",
-        ),
-        (Status::Empty, "empty or wrong numbers only", "仅有空号或错误号码"),
+    let order = [
+        Status::Reached,
+        Status::PoweredOff,
+        Status::NoAnswer,
+        Status::Unknown,
+        Status::NeverCalled,
+        Status::Empty,
     ];
-    for (status, en, zh) in labels {
+    for status in order {
         let n = c.statuses[status as usize];
         if n > 0 || status != Status::Unknown {
-            let _ = writeln!(md, "| {} | {n} | {} |", t(lang, en, zh), share(n, c.total));
+            let _ = writeln!(md, "| {} | {n} | {} |", status.label(lang), share(n, c.total));
         }
     }
     history_notes(md, o, lang);
@@ -106,7 +99,7 @@ fn history_notes(md: &mut String, o: &Run<'_>, lang: Lang) {
             )
         );
         for example in &h.calls.bad_examples {
-            let _ = writeln!(md, "- {}", escape::code(example));
+            let _ = writeln!(md, "- {}", escape::code(&echo(o, example)));
         }
         md.push('\n');
     }
@@ -130,14 +123,11 @@ pub(super) fn actions(md: &mut String, o: &Run<'_>, lang: Lang) {
     let row = |md: &mut String, label: &str, n: u64| {
         let _ = writeln!(md, "| {label} | {n} |");
     };
-    row(
-        md,
-        t(lang, "prune (remove before dialling)", "删除（拨打前清除）"),
-        s.actions[Action::Prune as usize],
-    );
+    row(md, Action::Prune.label(lang), s.actions[Action::Prune as usize]);
     for (slot, n) in s.retry_slots.iter().enumerate().filter(|(_, n)| **n > 0) {
         let name = h.policy.rules.slots.get(slot).map_or("?", |sl| sl.name.as_str());
-        row(md, &format!("{} `{name}`", t(lang, "retry in", "换时段重拨：")), *n);
+        let name = escape::code(slot_label(name, lang));
+        row(md, &format!("{} {name}", t(lang, "retry in", "换时段重拨：")), *n);
     }
     let no_slot = s.actions[Action::Retry as usize] - s.retry_slots.iter().sum::<u64>();
     if no_slot > 0 {
@@ -149,19 +139,11 @@ pub(super) fn actions(md: &mut String, o: &Run<'_>, lang: Lang) {
     }
     row(
         md,
-        t(lang, "retry later (suspended)", "稍后重拨（停机）"),
+        Action::RetryLater.label(lang),
         s.actions[Action::RetryLater as usize],
     );
-    row(
-        md,
-        t(lang, "verify (空号检测 or another line)", "核实（空号检测或换线路）"),
-        s.actions[Action::Verify as usize],
-    );
-    row(
-        md,
-        t(lang, "keep (reached)", "保留（已联系上）"),
-        s.actions[Action::Keep as usize],
-    );
+    row(md, Action::Verify.label(lang), s.actions[Action::Verify as usize]);
+    row(md, Action::Keep.label(lang), s.actions[Action::Keep as usize]);
     let _ = writeln!(
         md,
         "\n{}: {}.\n",
@@ -195,7 +177,7 @@ pub(super) fn unknown_outcomes(md: &mut String, o: &Run<'_>, lang: Lang) {
         "|---|---:|",
     );
     for (text, n) in list.iter().take(20) {
-        let _ = writeln!(md, "| {} | {n} |", escape::inline(text));
+        let _ = writeln!(md, "| {} | {n} |", escape::inline(&echo(o, text)));
     }
     md.push('\n');
 }

@@ -10,7 +10,8 @@ mod history;
 
 use super::atomic::AtomicFile;
 use super::{Output, Run};
-use crate::phone::Lang;
+use crate::phone::{Lang, Verdict};
+use crate::text::{mask, mask_digits};
 use history::{actions, customer_headline, unknown_outcomes};
 
 /// Renders the report.
@@ -55,20 +56,6 @@ fn share(n: u64, of: u64) -> String {
     }
 }
 
-/// Masks the middle of a number: `+8613971234567` -> `+86139****4567`.
-pub(crate) fn mask(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
-    let keep = chars.len() - 8;
-    format!(
-        "{}****{}",
-        chars[..keep].iter().collect::<String>(),
-        chars[chars.len() - 4..].iter().collect::<String>()
-    )
-}
-
 fn header(md: &mut String, o: &Run<'_>, lang: Lang) {
     let s = o.summary;
     let scan = &o.input.scan;
@@ -78,16 +65,22 @@ fn header(md: &mut String, o: &Run<'_>, lang: Lang) {
         t(lang, "Contact audit:", "联系方式审计："),
         escape::inline(&o.input.display)
     );
+    let origin = match o.rules.origin.as_str() {
+        "embedded" => t(lang, "embedded", "内置"),
+        dir => dir,
+    };
     let _ = writeln!(
         md,
-        "contact-audit {}, rules {} ({}). {} {} ({}), {} bytes, sha256 `{}`.\n",
+        "contact-audit {}, {} {} ({}). {} {} ({}), {} {}, sha256 `{}`.\n",
         env!("CARGO_PKG_VERSION"),
+        t(lang, "rules", "规则"),
         o.rules.version,
-        o.rules.origin,
+        escape::inline(origin),
         t(lang, "Input encoding", "输入编码"),
         scan.encoding.as_str(),
-        scan.source.as_str(),
+        scan.source.label(lang),
         scan.bytes,
+        t(lang, "bytes", "字节"),
         &scan.sha256[..scan.sha256.len().min(16)],
     );
     if s.bad_rows > 0 {
@@ -184,7 +177,7 @@ fn issues(md: &mut String, o: &Run<'_>, lang: Lang) {
             md,
             "| `{}` | {} | {count} | {} | {} | {} |",
             issue.code(),
-            issue.severity().as_str(),
+            issue.severity().label(lang),
             if issue.is_of_record() {
                 String::new()
             } else {
@@ -205,9 +198,9 @@ fn columns(md: &mut String, o: &Run<'_>, lang: Lang) {
             t(lang, "column", "列"),
             t(lang, "relation", "关系"),
             t(lang, "numbers", "号码"),
-            "ok",
-            "warn",
-            "invalid",
+            Verdict::Ok.label(lang),
+            Verdict::Warn.label(lang),
+            Verdict::Invalid.label(lang),
             t(lang, "invalid share", "无效占比"),
         ],
         "|---|---|---:|---:|---:|---:|---:|",
@@ -216,8 +209,8 @@ fn columns(md: &mut String, o: &Run<'_>, lang: Lang) {
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            escape::inline(&col.name),
-            col.relation.as_str(),
+            escape::inline(&echo(o, &col.name)),
+            col.relation.label(lang),
             v.total,
             v.ok,
             v.warn,
@@ -284,19 +277,16 @@ fn checks(md: &mut String, o: &Run<'_>, lang: Lang) {
     for c in o.checks {
         let unit = if c.percent { "%" } else { "" };
         let rule = escape::code_cell(&c.rule);
-        let _ = writeln!(md, "| {rule} | {}{unit} | {} |", c.observed, c.status.as_str());
+        let _ = writeln!(md, "| {rule} | {}{unit} | {} |", c.observed, c.status.label(lang));
     }
     md.push('\n');
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masks_keep_the_ends() {
-        assert_eq!(mask("+8613971234567"), "+86139****4567");
-        assert_eq!(mask("027-87654321"), "027-****4321");
-        assert_eq!(mask("95588"), "*****");
+/// Input text the report echoes (a bad log line, an outcome text), masked with `--mask`.
+pub(super) fn echo<'a>(o: &Run<'_>, text: &'a str) -> std::borrow::Cow<'a, str> {
+    if o.opts.mask {
+        mask_digits(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }

@@ -4,12 +4,16 @@
 //! Codes come from `Issue::ALL`; a code shared by two variants (`landline.local_prefix`, an
 //! error for 0/1 and a warning for 9) is one entry with both severities. Messages are the
 //! generic wording (`message` with no number), since there is no number to name facts about.
+//! The example, the usual cause and the fix of each code come from `codes.toml` (`data`).
+
+mod data;
 
 use std::io::{BufWriter, Write};
 
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::exit::ExitStatus;
 use crate::phone::{Issue, Lang};
+use crate::rules::RuleSet;
 
 /// One issue code with every (severity, meaning) it is reported with, in declaration order.
 struct Entry {
@@ -20,11 +24,15 @@ struct Entry {
 /// Runs `explain`.
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
     let all = entries();
+    let lang = args.lang();
+    crate::text::set_messages(crate::text::Messages {
+        zh: lang == Lang::Zh,
+        mask: false,
+    });
     let chosen: Vec<&Entry> = match &args.code {
         Some(code) => vec![find(&all, code)?],
         None => all.iter().collect(),
     };
-    let lang = args.lang();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = match (args.format, args.code.is_some()) {
         (ExplainFormat::Markdown, _) => write_markdown(&mut out, &chosen, lang),
@@ -57,11 +65,11 @@ fn find<'a>(all: &'a [Entry], code: &str) -> anyhow::Result<&'a Entry> {
     if let Some(entry) = all.iter().find(|e| e.code == wanted) {
         return Ok(entry);
     }
-    let closest = closest(all, &wanted);
-    anyhow::bail!(
-        "unknown issue code '{code}'; closest: {}. `contact-audit explain --list` lists every code",
-        closest.join(", ")
-    )
+    let closest = closest(all, &wanted).join(", ");
+    if crate::text::zh() {
+        anyhow::bail!("未知的问题代码 '{code}'；最接近的：{closest}。`contact-audit explain --list` 列出全部代码")
+    }
+    anyhow::bail!("unknown issue code '{code}'; closest: {closest}. `contact-audit explain --list` lists every code")
 }
 
 /// At most three codes nearest to `wanted`, by edit distance to the whole code or to its
@@ -101,13 +109,37 @@ fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// One code: its name, then a line per severity with its meaning.
+/// The headings of the example, cause and fix, in `lang`.
+fn headings(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Zh => ["示例：", "常见原因：", "处理办法："],
+        Lang::En => ["example:", "usual cause:", "fix:"],
+    }
+}
+
+/// One code: its name, a line per severity with its meaning, then its example, usual cause
+/// and fix.
 fn write_one(out: &mut impl Write, entry: &Entry, lang: Lang) -> std::io::Result<()> {
     writeln!(out, "{}", entry.code)?;
     for issue in &entry.variants {
-        writeln!(out, "  {:<8} {}", issue.severity().as_str(), issue.summary(lang))?;
+        writeln!(out, "  {:<8} {}", issue.severity().label(lang), issue.summary(lang))?;
     }
-    Ok(())
+    let all = data::all();
+    let Some(e) = all.get(entry.code) else {
+        return Ok(());
+    };
+    let rules = RuleSet::embedded();
+    let [example, cause, fix] = headings(lang);
+    writeln!(out, "\n{example}")?;
+    for line in data::example(e, &rules, lang) {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(
+        out,
+        "\n{cause}\n  {}\n\n{fix}\n  {}",
+        e.cause.get(lang),
+        e.fix.get(lang)
+    )
 }
 
 /// Every code, aligned; a second severity of the same code goes on its own line.
@@ -116,15 +148,43 @@ fn write_list(out: &mut impl Write, entries: &[&Entry], lang: Lang) -> std::io::
     for entry in entries {
         for (i, issue) in entry.variants.iter().enumerate() {
             let code = if i == 0 { entry.code } else { "" };
-            let severity = issue.severity().as_str();
+            let severity = issue.severity().label(lang);
             writeln!(out, "{code:<width$}{severity:<9}{}", issue.summary(lang))?;
         }
     }
     Ok(())
 }
 
-/// A Markdown table; a code with two severities is one row naming both.
+/// A Markdown table, then a section per code with its example, usual cause and fix.
 fn write_markdown(out: &mut impl Write, entries: &[&Entry], lang: Lang) -> std::io::Result<()> {
+    write_table(out, entries, lang)?;
+    let all = data::all();
+    let rules = RuleSet::embedded();
+    let [example, cause, fix] = headings(lang);
+    for entry in entries {
+        let Some(e) = all.get(entry.code) else { continue };
+        writeln!(out, "\n## `{}`\n", entry.code)?;
+        let lines = data::example(e, &rules, lang);
+        if e.cell.is_some() {
+            writeln!(out, "- **{example}** {}", lines.join(" "))?;
+        } else {
+            writeln!(out, "- **{example}**\n\n  ```text")?;
+            for line in lines.iter().filter(|l| !l.starts_with('→')) {
+                writeln!(out, "  {}", line.trim_start())?;
+            }
+            writeln!(out, "  ```\n")?;
+            for line in lines.iter().filter(|l| l.starts_with('→')) {
+                writeln!(out, "  {}", escape(line))?;
+            }
+        }
+        writeln!(out, "- **{cause}** {}", escape(e.cause.get(lang)))?;
+        writeln!(out, "- **{fix}** {}", escape(e.fix.get(lang)))?;
+    }
+    Ok(())
+}
+
+/// The Markdown table; a code with two severities is one row naming both.
+fn write_table(out: &mut impl Write, entries: &[&Entry], lang: Lang) -> std::io::Result<()> {
     let (code, severity, meaning) = match lang {
         Lang::Zh => ("代码", "严重程度", "含义"),
         Lang::En => ("code", "severity", "meaning"),
@@ -132,12 +192,12 @@ fn write_markdown(out: &mut impl Write, entries: &[&Entry], lang: Lang) -> std::
     writeln!(out, "| {code} | {severity} | {meaning} |")?;
     writeln!(out, "|---|---|---|")?;
     for entry in entries {
-        let severities: Vec<&str> = entry.variants.iter().map(|i| i.severity().as_str()).collect();
+        let severities: Vec<&str> = entry.variants.iter().map(|i| i.severity().label(lang)).collect();
         let meaning = match entry.variants.as_slice() {
             [only] => escape(only.summary(lang)),
             many => many
                 .iter()
-                .map(|i| format!("{}: {}", i.severity().as_str(), escape(i.summary(lang))))
+                .map(|i| format!("{}: {}", i.severity().label(lang), escape(i.summary(lang))))
                 .collect::<Vec<_>>()
                 .join("; "),
         };
