@@ -114,11 +114,7 @@ impl OutputSet {
             .into_iter()
             .filter(|o| dir.join(o.name()).is_file())
             .collect();
-        for o in &new {
-            File::open(dir.join(o.name()))
-                .and_then(|f| f.sync_all())
-                .map_err(|e| unwritable(&format!("writing {}", self.out.join(o.name()).display()), &e))?;
-        }
+        sync_all(&dir, &self.out, &new)?;
         let previous = dir.join(PREVIOUS);
         fs::create_dir(&previous).map_err(|e| unwritable(&format!("creating {}", previous.display()), &e))?;
         let mut moves = Moves::default();
@@ -143,6 +139,29 @@ impl OutputSet {
         let _ = File::open(&self.out).and_then(|d| d.sync_all());
         Ok(moves.old.into_iter().filter(|o| !new.contains(o)).collect())
     }
+}
+
+/// Syncs the outputs in `dir` to disk, each on its own thread: the file system can then write
+/// them out together, where one after another the run waited on each in turn (issue 11). The
+/// first failure in output order is the one reported, naming the file as it will be in `out`.
+fn sync_all(dir: &Path, out: &Path, outputs: &[Output]) -> anyhow::Result<()> {
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+        let handles: Vec<_> = outputs
+            .iter()
+            .map(|o| s.spawn(move || File::open(dir.join(o.name())).and_then(|f| f.sync_all())))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")))
+            })
+            .collect()
+    });
+    for (o, result) in outputs.iter().zip(results) {
+        result.map_err(|e| unwritable(&format!("writing {}", out.join(o.name()).display()), &e))?;
+    }
+    Ok(())
 }
 
 /// The renames of a publish, to undo them in reverse.
