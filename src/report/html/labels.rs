@@ -110,8 +110,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("slots", "Dialled numbers by time slot", "按时段统计已拨号码"),
     (
         "slots_note",
-        "Numbers with at least one attempt in the slot, and those reached in it (the history keeps slots per number, not per attempt).",
-        "在该时段至少拨打过一次的号码，以及在该时段联系上的号码（通话记录按号码保存时段，不按每次呼叫）。",
+        "Logged numbers with at least one attempt in the slot, and those reached in it (the history keeps the slots of each number, not of each attempt; numbers that match no contact included).",
+        "通话记录中在该时段至少拨打过一次的号码，以及在该时段联系上的号码（按号码保存时段，不按每次呼叫；含未匹配联系人的号码）。",
     ),
     ("slot", "slot", "时段"),
     ("dialled", "dialled", "已拨打"),

@@ -10,6 +10,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment};
 
 mod charts;
+mod history;
 mod labels;
 mod page;
 

@@ -7,40 +7,20 @@
 use serde::Serialize;
 
 use super::charts::{Bar, bars, colour};
+use super::history::{Compliance, Customers, SlotRow, actions, compliance, customers, outcomes, slots};
 use super::labels::label;
-use crate::history::policy::{self, Action, Status};
-use crate::history::{ComplianceRule, History};
+use crate::history::policy;
 use crate::phone::{Lang, Severity};
+use crate::report::Run;
 use crate::report::markdown::mask;
-use crate::report::{CalendarGap, Run};
-use crate::rules::Class;
 
 /// A counted row: a stable key (for ids and tests), its label, count and share.
 #[derive(Serialize)]
 pub(super) struct Row {
-    key: String,
-    label: String,
-    count: u64,
-    share: String,
-}
-
-/// The customer headline, with a history.
-#[derive(Serialize)]
-pub(super) struct Customers {
-    rows: Vec<Row>,
-    chart: String,
-    attempts: u64,
-    matched: u64,
-    as_of: String,
-    lost_contact: u64,
-    lost_share: String,
-    window_violations: usize,
-    cap_violations: usize,
-    calendar_note: Option<String>,
-    after_as_of: u64,
-    bad_lines: u64,
-    bad_examples: Vec<String>,
-    never_dialled: u64,
+    pub(super) key: String,
+    pub(super) label: String,
+    pub(super) count: u64,
+    pub(super) share: String,
 }
 
 /// One issue code's row.
@@ -74,30 +54,12 @@ pub(super) struct SharedRow {
     lines: String,
 }
 
-/// A slot's row: numbers dialled and reached in it.
-#[derive(Serialize)]
-pub(super) struct SlotRow {
-    name: String,
-    dialled: u64,
-    reached: u64,
-    rate: String,
-}
-
 /// A check's row.
 #[derive(Serialize)]
 pub(super) struct CheckRow {
     rule: String,
     observed: String,
     status: &'static str,
-}
-
-/// The compliance facts, with a history.
-#[derive(Serialize)]
-pub(super) struct Compliance {
-    window: String,
-    cap: u16,
-    window_violations: usize,
-    cap_violations: usize,
 }
 
 /// The input facts.
@@ -147,7 +109,7 @@ pub(super) struct Page {
 }
 
 /// `n` as a share of `of`, as report.md writes it (`12.3%`, `-` of nothing).
-fn share(n: u64, of: u64) -> String {
+pub(super) fn share(n: u64, of: u64) -> String {
     if of == 0 {
         "-".into()
     } else {
@@ -155,7 +117,7 @@ fn share(n: u64, of: u64) -> String {
     }
 }
 
-fn row(key: impl Into<String>, label: impl Into<String>, count: u64, of: u64) -> Row {
+pub(super) fn row(key: impl Into<String>, label: impl Into<String>, count: u64, of: u64) -> Row {
     Row {
         key: key.into(),
         label: label.into(),
@@ -166,7 +128,7 @@ fn row(key: impl Into<String>, label: impl Into<String>, count: u64, of: u64) ->
 
 /// Digit runs long enough to be a phone number (7 or more digits) masked as report.md masks a
 /// number, for free text that echoes input (unreadable log lines, outcome texts).
-fn mask_text(text: &str, on: bool) -> String {
+pub(super) fn mask_text(text: &str, on: bool) -> String {
     if !on {
         return text.to_string();
     }
@@ -242,80 +204,6 @@ pub(super) fn build(o: &Run<'_>) -> Page {
         checks: checks(o, lang),
         facts: facts(o),
     }
-}
-
-/// The statuses in the order the headline lists them, with their colours.
-const STATUSES: [(Status, plotters::style::RGBColor); 6] = [
-    (Status::Reached, colour::GOOD),
-    (Status::PoweredOff, colour::OFF),
-    (Status::NoAnswer, colour::WARN),
-    (Status::Unknown, colour::NEUTRAL),
-    (Status::NeverCalled, colour::NEUTRAL),
-    (Status::Empty, colour::BAD),
-];
-
-fn customers(o: &Run<'_>, h: &History, lang: Lang) -> Customers {
-    let c = &o.summary.customers;
-    let shown = STATUSES
-        .iter()
-        .filter(|(st, _)| c.statuses[*st as usize] > 0 || *st != Status::Unknown);
-    let rows: Vec<Row> = shown
-        .clone()
-        .map(|(st, _)| row(st.as_str(), label(lang, st.as_str()), c.statuses[*st as usize], c.total))
-        .collect();
-    let chart = bars(
-        &shown
-            .map(|(st, col)| Bar::one(label(lang, st.as_str()), c.statuses[*st as usize], *col))
-            .collect::<Vec<_>>(),
-    );
-    Customers {
-        rows,
-        chart,
-        attempts: h.calls.attempts,
-        matched: h.calls.matched,
-        as_of: policy::format_minutes(h.as_of),
-        lost_contact: c.lost_contact,
-        lost_share: share(c.lost_contact, c.total),
-        window_violations: h.violations_of(ComplianceRule::Window),
-        cap_violations: h.violations_of(ComplianceRule::DailyCap),
-        calendar_note: CalendarGap::of(h).map(|g| g.note(lang == Lang::Zh)),
-        after_as_of: h.calls.after_as_of,
-        bad_lines: h.calls.bad_lines,
-        bad_examples: h.calls.bad_examples.iter().map(|e| mask_text(e, o.opts.mask)).collect(),
-        never_dialled: o.summary.statuses[Status::NeverCalled as usize],
-    }
-}
-
-fn actions(o: &Run<'_>, h: &History, lang: Lang) -> (Vec<Row>, String) {
-    let s = o.summary;
-    let total = s.numbers.verdicts.total;
-    let n = |a: Action| s.actions[a as usize];
-    let mut rows = vec![(row("prune", label(lang, "prune"), n(Action::Prune), total), colour::BAD)];
-    for (slot, count) in s.retry_slots.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let name = h.policy.rules.slots.get(slot).map_or("?", |sl| sl.name.as_str());
-        let text = format!("{} {name}", label(lang, "retry_in"));
-        rows.push((row(format!("retry-{name}"), text, *count, total), colour::WARN));
-    }
-    let no_slot = n(Action::Retry) - s.retry_slots.iter().sum::<u64>();
-    if no_slot > 0 {
-        rows.push((row("retry", label(lang, "retry_no_slot"), no_slot, total), colour::WARN));
-    }
-    rows.push((
-        row("retry_later", label(lang, "retry_later"), n(Action::RetryLater), total),
-        colour::OFF,
-    ));
-    rows.push((
-        row("verify", label(lang, "verify"), n(Action::Verify), total),
-        colour::NEUTRAL,
-    ));
-    rows.push((row("keep", label(lang, "keep"), n(Action::Keep), total), colour::GOOD));
-    let chart = bars(
-        &rows
-            .iter()
-            .map(|(r, c)| Bar::one(r.label.clone(), r.count, *c))
-            .collect::<Vec<_>>(),
-    );
-    (rows.into_iter().map(|(r, _)| r).collect(), chart)
 }
 
 fn headline(o: &Run<'_>, lang: Lang) -> (Vec<Row>, String) {
@@ -420,65 +308,6 @@ fn shared(o: &Run<'_>) -> Vec<SharedRow> {
             lines: join(&s.lines),
         })
         .collect()
-}
-
-/// Numbers dialled and reached per slot, from the per-number slot bits of the history.
-fn slots(h: &History) -> (Vec<SlotRow>, String) {
-    let names = &h.policy.rules.slots;
-    let mut dialled = vec![0u64; names.len()];
-    let mut reached = vec![0u64; names.len()];
-    for (_, st) in h.states.iter() {
-        for i in 0..names.len().min(8) {
-            dialled[i] += u64::from(st.slots_tried >> i & 1);
-            reached[i] += u64::from(st.slots_reached >> i & 1);
-        }
-    }
-    let rows: Vec<SlotRow> = names
-        .iter()
-        .enumerate()
-        .map(|(i, sl)| SlotRow {
-            name: sl.name.clone(),
-            dialled: dialled[i],
-            reached: reached[i],
-            rate: share(reached[i], dialled[i]),
-        })
-        .collect();
-    let chart = bars(
-        &rows
-            .iter()
-            .map(|r| Bar {
-                label: r.name.clone(),
-                segments: vec![(r.reached, colour::GOOD), (r.dialled - r.reached, colour::NEUTRAL)],
-            })
-            .collect::<Vec<_>>(),
-    );
-    (rows, chart)
-}
-
-fn outcomes(h: &History) -> (Vec<Row>, String) {
-    let mut rows: Vec<Row> = Class::ALL
-        .iter()
-        .map(|c| row(c.as_str(), c.as_str(), h.calls.by_class[*c as usize], h.calls.attempts))
-        .filter(|r| r.count > 0)
-        .collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
-    let chart = bars(
-        &rows
-            .iter()
-            .map(|r| Bar::one(r.label.clone(), r.count, colour::PLAIN))
-            .collect::<Vec<_>>(),
-    );
-    (rows, chart)
-}
-
-fn compliance(h: &History) -> Compliance {
-    let (start, end) = h.policy.rules.window;
-    Compliance {
-        window: format!("{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60),
-        cap: h.policy.rules.daily_unanswered,
-        window_violations: h.violations_of(ComplianceRule::Window),
-        cap_violations: h.violations_of(ComplianceRule::DailyCap),
-    }
 }
 
 fn checks(o: &Run<'_>, lang: Lang) -> Vec<CheckRow> {
