@@ -82,7 +82,8 @@ fn draw<'a>(svg: &'a mut String, bars: &[Bar]) -> Result<(), Box<dyn std::error:
         .margin_right(24)
         .x_label_area_size(26)
         .y_label_area_size(label_width.min(WIDTH / 2))
-        .build_cartesian_2d(0..max + max / 20 + 1, (0..n).into_segmented())?;
+        // A discrete range holds its end: 0..n - 1 is n segments.
+        .build_cartesian_2d(0..max + max / 20 + 1, (0..n - 1).into_segmented())?;
     let labels: Vec<&str> = bars.iter().rev().map(|b| b.label.as_str()).collect();
     let y_label = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) => labels.get(*i).map_or_else(String::new, |s| (*s).to_string()),
