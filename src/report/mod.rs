@@ -11,6 +11,7 @@ mod atomic;
 mod calendar;
 mod csv;
 pub(crate) mod guard;
+mod html;
 pub(crate) mod json;
 mod junit;
 pub(crate) mod labels;
@@ -164,8 +165,8 @@ pub(crate) struct Published {
     pub(crate) removed: Vec<Output>,
 }
 
-/// Completes the CSV outputs, writes the workbooks (with `--xlsx`), summary.json and
-/// report.md (and junit.xml with `--junit`) beside them in the run's directory, then moves the
+/// Completes the CSV outputs, writes the workbooks (with `--xlsx`), summary.json,
+/// report.md and report.html (and junit.xml with `--junit`) beside them in the run's directory, then moves the
 /// whole set into `--out`.
 pub(crate) fn finish(run: &Run<'_>, csv: Vec<CsvFile>, set: OutputSet) -> anyhow::Result<Published> {
     for file in csv {
@@ -177,6 +178,7 @@ pub(crate) fn finish(run: &Run<'_>, csv: Vec<CsvFile>, set: OutputSet) -> anyhow
     let summary = json::write(run)?;
     let report = markdown::render(run);
     markdown::write(&run.opts.out, &report)?;
+    html::write(&run.opts.out, &html::render(run)?)?;
     let junit = junit::render(run);
     if run.opts.junit {
         junit::write(&run.opts.out, &junit)?;

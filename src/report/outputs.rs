@@ -30,6 +30,8 @@ pub(crate) enum Output {
     Summary,
     /// The human report.
     Report,
+    /// The human report as one self-contained web page.
+    Html,
     /// Numbers the call history says to remove (with `--history`).
     Prune,
     /// Logged numbers that match no contact (with `--history`).
@@ -48,7 +50,7 @@ pub(crate) enum Output {
 
 impl Output {
     /// Every output, in the order `--help` lists them.
-    pub(crate) const ALL: [Output; 15] = [
+    pub(crate) const ALL: [Output; 16] = [
         Output::Numbers,
         Output::Cleaned,
         Output::Removed,
@@ -57,6 +59,7 @@ impl Output {
         Output::Shared,
         Output::Summary,
         Output::Report,
+        Output::Html,
         Output::Prune,
         Output::Orphans,
         Output::Compliance,
@@ -77,6 +80,7 @@ impl Output {
             Output::Shared => "shared.csv",
             Output::Summary => "summary.json",
             Output::Report => "report.md",
+            Output::Html => "report.html",
             Output::Prune => "prune.csv",
             Output::Orphans => "orphans.csv",
             Output::Compliance => "compliance.csv",
@@ -98,6 +102,7 @@ impl Output {
             Output::Shared => "numbers shared by at least --shared-threshold customers",
             Output::Summary => "counts, input facts and check results, for machines",
             Output::Report => "the human summary, also printed unless --quiet",
+            Output::Html => "report.md as one self-contained web page with charts, for a browser or e-mail",
             Output::Prune => "with --history: numbers to remove before the next campaign, with reasons",
             Output::Orphans => "with --history: logged numbers that match no contact",
             Output::Compliance => "with --history: calls outside the window, days over the cap",

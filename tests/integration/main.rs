@@ -2,6 +2,7 @@
 //!
 //! - `harness`: temp dirs, running the binary with a clean environment, readable diffs;
 //! - `actions_cmd`: what the history tells a campaign: `--prune history`, the actions table;
+//! - `browser`: report.html rendered in headless Chromium (DOM figures, a non-blank screenshot);
 //! - `cases`: the wide table of real-world cells in tests/data/phone-cases.tsv, through the
 //!   library;
 //! - `ci_formats`: `audit --format text|json|junit`, `--junit`, the JUnit XML's shape;
@@ -28,6 +29,7 @@
 //! - `snapshots`: every output file of the bundled example, pinned with insta;
 //! - `explain_cmd`: `contact-audit explain` (one code, the list, Markdown) and
 //!   docs/issue-codes.md kept equal to what the binary prints;
+//! - `html_out`: report.html: escaping, `--mask`, nothing fetched, both languages, snapshots;
 //! - `hostile_content`: formula cells neutralised in every CSV output, input text inert in
 //!   report.md and on the terminal;
 //! - `properties`: random contact files: outputs read back, copies keep their bytes, cleaned
@@ -38,6 +40,7 @@
 
 mod actions_cmd;
 mod audit_cmd;
+mod browser;
 mod cases;
 mod check_cmd;
 mod ci_formats;
@@ -49,6 +52,7 @@ mod history_exports;
 mod history_logs;
 mod hostile_content;
 mod hostile_input;
+mod html_out;
 mod lang_mask;
 mod layering;
 mod output_modes;

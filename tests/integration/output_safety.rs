@@ -45,12 +45,13 @@ pub(crate) fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|n| (*n).to_string()).collect()
 }
 
-pub(crate) const PLAIN_SET: [&str; 8] = [
+pub(crate) const PLAIN_SET: [&str; 9] = [
     "bad_rows.csv",
     "cleaned.csv",
     "customers.csv",
     "numbers.csv",
     "removed.csv",
+    "report.html",
     "report.md",
     "shared.csv",
     "summary.json",

@@ -101,7 +101,9 @@ fn fail_on_expressions_are_quoted_wherever_shown() {
     files.extend(
         std::fs::read_dir(repo().join("docs"))
             .unwrap()
-            .map(|e| e.unwrap().path()),
+            .map(|e| e.unwrap().path())
+            // The text files only: docs/ also holds report.html's screenshot.
+            .filter(|p| p.extension().is_some_and(|x| x == "md")),
     );
     let mut bad = Vec::new();
     for file in &files {
