@@ -176,6 +176,9 @@ fn count(s: &mut Summary, p: &Processed) {
     for (col, kind, issues) in &p.tally.numbers {
         s.add_number(usize::from(*col), *kind, *issues, p.line);
     }
+    for &(place, block) in &p.tally.places {
+        s.add_place(place, block);
+    }
     for issues in &p.tally.cells {
         s.add_issues(*issues, p.line);
     }

@@ -19,7 +19,7 @@ use crate::history::policy::{Action, Decision, Fine, Status};
 use crate::input::columns::{Columns, Relation};
 use crate::input::dialect::Fields;
 use crate::input::{Fault, Row};
-use crate::phone::{Engine, Issue, IssueSet, Kind, Lang, Number, Verdict};
+use crate::phone::{self, Engine, Issue, IssueSet, Kind, Lang, Number, Verdict};
 use crate::report::rows::{self, push_codes};
 use crate::report::{BadRow, FormulaGuard, NumberRow, RecordOut};
 
@@ -97,6 +97,8 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct Tally {
     /// `(phone column position, kind, issues)` of each number.
     pub(crate) numbers: SmallVec<[(u16, Kind, IssueSet); 4]>,
+    /// Where each number that is not invalid is, and its mobile block.
+    pub(crate) places: SmallVec<[(Option<phone::Place>, Option<u16>); 4]>,
     /// Cell-level issues of each phone cell that had any.
     pub(crate) cells: SmallVec<[IssueSet; 2]>,
     /// Empty phone cells.
@@ -230,6 +232,9 @@ fn add_number(
 ) -> Option<Decision> {
     customer.add(f.relation, f.number.kind, f.number.issues);
     p.tally.numbers.push((f.pos as u16, f.number.kind, f.number.issues));
+    if f.number.verdict() != Verdict::Invalid {
+        p.tally.places.push((f.number.place(), f.number.mobile_block()));
+    }
     forms.render(&f.number, ctx.tables);
     let column = ctx.columns.phones[f.pos].name.as_str();
     let call = ctx.history.map(|h| calls::Call::of(h, &f.number, &mut p.matched));

@@ -23,7 +23,7 @@ mod split;
 
 pub use issue::{Issue, IssueSet, Lang, Severity};
 pub use message::message;
-pub use number::{Cell, Detail, Digits, Kind, Number, Verdict};
+pub use number::{Cell, Detail, Digits, Kind, Number, Place, Verdict, carrier_of_block};
 
 use crate::rules::RuleSet;
 

@@ -263,18 +263,26 @@ impl Number {
 
     /// The region: the city of a landline's area code or a mobile's block.
     pub fn region<'r>(&self, rules: &'r RuleSet, lang: Lang) -> Option<&'r str> {
-        let (zh, en) = match self.detail {
-            Detail::Mobile { city: Some(city), .. } => {
-                let c = rules.regions.city(city);
-                (&c.zh, &c.en)
-            }
-            Detail::Area(id) | Detail::Service { area: Some(id), .. } => {
-                let a = rules.areas.area(id);
-                (&a.region_zh, &a.region_en)
-            }
-            _ => return None,
-        };
-        Some(if lang == Lang::Zh { zh.as_str() } else { en.as_str() }).filter(|s| !s.is_empty())
+        self.place()?.name(rules, lang)
+    }
+
+    /// Where the number is, as a small key to count by: a mobile's home city, or the area
+    /// code a landline or service number stands behind.
+    pub fn place(&self) -> Option<Place> {
+        match self.detail {
+            Detail::Mobile { city: Some(city), .. } => Some(Place::City(city)),
+            Detail::Area(id) | Detail::Service { area: Some(id), .. } => Some(Place::Area(id)),
+            _ => None,
+        }
+    }
+
+    /// The index of a mobile's block in the mobile table (its carrier, by
+    /// [`carrier_of_block`]).
+    pub fn mobile_block(&self) -> Option<u16> {
+        match self.detail {
+            Detail::Mobile { block, .. } => Some(block),
+            _ => None,
+        }
     }
 
     /// The upgrade behind a `landline.pre_upgrade` number, with its old local digits.
@@ -301,17 +309,45 @@ impl Number {
 
     /// The carrier of a mobile's block (a hint: numbers are portable).
     pub fn carrier<'r>(&self, rules: &'r RuleSet, lang: Lang) -> Option<&'r str> {
-        let Detail::Mobile { block, .. } = self.detail else {
-            return None;
-        };
-        let b = rules.mobile.block(block);
-        Some(if lang == Lang::Zh {
-            b.carrier_zh.as_str()
-        } else {
-            b.carrier_en.as_str()
-        })
-        .filter(|s| !s.is_empty())
+        carrier_of_block(rules, self.mobile_block()?, lang)
     }
+}
+
+/// Where a number is: see [`Number::place`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    /// A mobile's home city (index into the region table).
+    City(u16),
+    /// An area code (index into the area table).
+    Area(u16),
+}
+
+impl Place {
+    /// The place's name in `lang` (a city, or an area code's region), if the tables have one.
+    pub fn name<'r>(self, rules: &'r RuleSet, lang: Lang) -> Option<&'r str> {
+        let (zh, en) = match self {
+            Place::City(city) => {
+                let c = rules.regions.city(city);
+                (&c.zh, &c.en)
+            }
+            Place::Area(id) => {
+                let a = rules.areas.area(id);
+                (&a.region_zh, &a.region_en)
+            }
+        };
+        Some(if lang == Lang::Zh { zh.as_str() } else { en.as_str() }).filter(|s| !s.is_empty())
+    }
+}
+
+/// The carrier of the mobile block with index `block`, in `lang`.
+pub fn carrier_of_block(rules: &RuleSet, block: u16, lang: Lang) -> Option<&str> {
+    let b = rules.mobile.block(block);
+    Some(if lang == Lang::Zh {
+        b.carrier_zh.as_str()
+    } else {
+        b.carrier_en.as_str()
+    })
+    .filter(|s| !s.is_empty())
 }
 
 /// Everything found in one cell.

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::history::policy::{Action, Status};
-use crate::phone::{Issue, IssueSet, Kind, Verdict};
+use crate::phone::{Issue, IssueSet, Kind, Place, Verdict};
+use rustc_hash::FxHashMap;
 
 /// How many example line numbers the report keeps per issue.
 pub(crate) const EXAMPLES: usize = 5;
@@ -101,6 +102,10 @@ pub(crate) struct Summary {
     pub(crate) actions: [u64; 5],
     /// Numbers to retry, by the slot (index into the policy's slots) to retry in.
     pub(crate) retry_slots: Vec<u64>,
+    /// Numbers not judged invalid, by where they are (report.html's top regions).
+    pub(crate) places: FxHashMap<Place, u64>,
+    /// Mobiles not judged invalid, by block (report.html's top carriers, named by block).
+    pub(crate) blocks: FxHashMap<u16, u64>,
     /// The call history's own counts, with `--history` (filled after the stream).
     pub(crate) calls: Option<CallCounts>,
 }
@@ -165,6 +170,16 @@ impl Summary {
         self.add_issues(issues, line);
     }
 
+    /// Counts where a number that is not invalid is: its place and its mobile block.
+    pub(crate) fn add_place(&mut self, place: Option<Place>, block: Option<u16>) {
+        if let Some(place) = place {
+            *self.places.entry(place).or_default() += 1;
+        }
+        if let Some(block) = block {
+            *self.blocks.entry(block).or_default() += 1;
+        }
+    }
+
     /// Counts issues found on `line` (cell-level ones too).
     pub(crate) fn add_issues(&mut self, issues: IssueSet, line: u64) {
         if self.examples.len() < 64 {
@@ -190,6 +205,12 @@ impl Summary {
         }
         for (slot, n) in other.retry_slots.iter().enumerate() {
             self.add_retry(slot, *n);
+        }
+        for (place, n) in &other.places {
+            *self.places.entry(*place).or_default() += n;
+        }
+        for (block, n) in &other.blocks {
+            *self.blocks.entry(*block).or_default() += n;
         }
         self.numbers.verdicts.merge(&other.numbers.verdicts);
         if self.numbers.by_column.len() < other.numbers.by_column.len() {

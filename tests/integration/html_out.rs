@@ -222,3 +222,44 @@ fn the_page_fetches_nothing() {
     assert!(lower.matches("<svg").count() >= 4, "the charts are inline");
     assert!(html.contains("\"Noto Sans CJK SC\"") && html.contains("\"Microsoft YaHei\""));
 }
+
+/// The count cell of row `id` in the page (`<td class="n" id="{id}" data-count="N">`).
+fn count_of(html: &str, id: &str) -> Option<u64> {
+    let at = html.find(&format!("id=\"{id}\" data-count=\""))?;
+    let rest = &html[at..];
+    let start = rest.find("data-count=\"")? + "data-count=\"".len();
+    let end = start + rest[start..].find('"')?;
+    rest[start..end].parse().ok()
+}
+
+/// Top regions and carriers from the geocoding and carrier tables (libphonenumber 9.0.35:
+/// 8613971 is Wuhan, Hubei; 86139 and 86138 China Mobile; 86189 China Telecom) and the area
+/// codes (027 Wuhan, 010 Beijing). A city's mobiles and its area code count as one region; an
+/// invalid number (Wuhan with 7 local digits) counts nowhere.
+#[test]
+fn top_regions_and_carriers_count_the_numbers_that_are_not_invalid() {
+    let wd = Workdir::new();
+    wd.write(
+        "c.csv",
+        "客户编号,手机,住宅电话\nK1,13971234567,027-87654321\nK2,13971234568,010-62345678\nK3,18912345678,027-8765432\n",
+    );
+    let html = page(&wd, &[]);
+    let section = &html[html.find("<section id=\"places\">").expect("a places section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains("Wuhan, Hubei") && section.contains("Beijing"),
+        "{section}"
+    );
+    // Wuhan: two mobiles and one landline; then Beijing's landline, and K3's mobile wherever
+    // the tables put 1891234 (one more row, not Wuhan).
+    assert_eq!(count_of(section, "region-0"), Some(3), "{section}");
+    assert!(section.find("Wuhan, Hubei") < section.find("Beijing"));
+    assert!(section.contains("China Mobile") && section.contains("China Telecom"));
+    assert_eq!(count_of(section, "carrier-0"), Some(2), "China Mobile first: {section}");
+    assert_eq!(count_of(section, "carrier-1"), Some(1), "{section}");
+    assert_eq!(
+        count_of(section, "carrier-2"),
+        None,
+        "landlines have no carrier: {section}"
+    );
+}

@@ -10,7 +10,7 @@ use super::charts::{Bar, bars, colour};
 use super::history::{Compliance, Customers, SlotRow, actions, compliance, customers, outcomes, slots};
 use super::labels::label;
 use crate::history::policy;
-use crate::phone::{Lang, Severity};
+use crate::phone::{Lang, Severity, carrier_of_block};
 use crate::report::Run;
 use crate::text::{mask, mask_digits};
 
@@ -96,6 +96,8 @@ pub(super) struct Page {
     kinds: Vec<Row>,
     columns: Vec<ColumnRow>,
     columns_chart: String,
+    regions: Vec<Row>,
+    carriers: Vec<Row>,
     shared: Vec<SharedRow>,
     shared_total: usize,
     shared_threshold: u64,
@@ -148,6 +150,7 @@ pub(super) fn build(o: &Run<'_>) -> Page {
         .map_or_else(|| (Vec::new(), String::new()), |h| actions(o, h, lang));
     let (slots, slots_chart) = o.history.map_or_else(|| (Vec::new(), String::new()), slots);
     let (outcomes, outcomes_chart) = o.history.map_or_else(|| (Vec::new(), String::new()), outcomes);
+    let (regions, carriers) = places(o, lang);
     let kinds = s
         .by_kind()
         .into_iter()
@@ -175,6 +178,8 @@ pub(super) fn build(o: &Run<'_>) -> Page {
         kinds,
         columns,
         columns_chart,
+        regions,
+        carriers,
         shared: shared(o),
         shared_total: o.shared.len(),
         shared_threshold: o.opts.shared_threshold,
@@ -278,6 +283,35 @@ fn columns(o: &Run<'_>) -> (Vec<ColumnRow>, String) {
         })
         .collect();
     (rows, chart)
+}
+
+/// Regions and carriers shown: the most frequent.
+const TOP_PLACES: usize = 10;
+
+/// The top regions and carriers of the numbers that are not invalid, as shares of those
+/// numbers. Places and blocks are counted by key while streaming and named here; keys with the
+/// same name (a city's mobiles and its area code) count as one region.
+fn places(o: &Run<'_>, lang: Lang) -> (Vec<Row>, Vec<Row>) {
+    let s = o.summary;
+    let of = s.numbers.verdicts.ok + s.numbers.verdicts.warn;
+    let named = |counts: &mut dyn Iterator<Item = (Option<&str>, u64)>| -> Vec<Row> {
+        let mut by_name: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for (name, n) in counts {
+            if let Some(name) = name {
+                *by_name.entry(name).or_default() += n;
+            }
+        }
+        let mut rows: Vec<(&str, u64)> = by_name.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        rows.into_iter()
+            .take(TOP_PLACES)
+            .enumerate()
+            .map(|(i, (name, n))| row(i.to_string(), name, n, of))
+            .collect()
+    };
+    let regions = named(&mut s.places.iter().map(|(p, n)| (p.name(o.rules, lang), *n)));
+    let carriers = named(&mut s.blocks.iter().map(|(b, n)| (carrier_of_block(o.rules, *b, lang), *n)));
+    (regions, carriers)
 }
 
 fn shared(o: &Run<'_>) -> Vec<SharedRow> {
