@@ -324,7 +324,7 @@ pub enum Place {
 
 impl Place {
     /// The place's name in `lang` (a city, or an area code's region), if the tables have one.
-    pub fn name<'r>(self, rules: &'r RuleSet, lang: Lang) -> Option<&'r str> {
+    pub fn name(self, rules: &RuleSet, lang: Lang) -> Option<&str> {
         let (zh, en) = match self {
             Place::City(city) => {
                 let c = rules.regions.city(city);
