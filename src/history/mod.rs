@@ -151,6 +151,8 @@ pub(crate) struct Calls {
     pub(crate) duplicates: u64,
     /// Attempts after `--as-of`, left out.
     pub(crate) after_as_of: u64,
+    /// Attempts per time slot (index into the policy's slots) and outcome (`Four as usize`).
+    pub(crate) by_slot: Vec<[u64; 5]>,
 }
 
 /// The folded history.
@@ -336,6 +338,12 @@ fn classify(
 fn count(f: &Folded, log: usize, calls: &mut Calls, violations: &mut Vec<Violation>) {
     calls.attempts += 1;
     calls.by_class[f.class as usize] += 1;
+    if let Some(slot) = f.slot.map(usize::from) {
+        if calls.by_slot.len() <= slot {
+            calls.by_slot.resize(slot + 1, [0; 5]);
+        }
+        calls.by_slot[slot][f.class.four() as usize] += 1;
+    }
     if let Some(text) = &f.unrecognised {
         calls.unknown_outcome += 1;
         calls.unknown_outcomes.add(text);

@@ -263,3 +263,38 @@ fn top_regions_and_carriers_count_the_numbers_that_are_not_invalid() {
         "landlines have no carrier: {section}"
     );
 }
+
+/// The slot table counts attempts, not numbers: the fixture's four readable attempts fall on
+/// 2026-10-01 and 10-02, statutory holidays (National Day, rules/cn/holidays.csv), so all are
+/// in the `holiday` slot: one reached, one no answer, one empty, one unknown outcome; answer
+/// rate 1 of 4.
+#[test]
+fn attempts_by_slot_and_outcome_and_the_answer_rate() {
+    let wd = fixture();
+    let html = page(
+        &wd,
+        &["--history", "calls.csv", "--as-of", "2026-10-31", "--lang", "en"],
+    );
+    let section = &html[html.find("<section id=\"slots\">").expect("a slots section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let row = section
+        .lines()
+        .find(|l| l.starts_with("<tr><td>holiday</td>"))
+        .unwrap_or_else(|| panic!("no holiday row: {section}"));
+    let cells: Vec<&str> = row
+        .split("<td class=\"n\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    // attempts, reached, no answer, powered off, empty or wrong, unknown, answer rate
+    assert_eq!(cells, ["4", "1", "1", "0", "1", "1", "25.0%"], "{row}");
+    for other in ["weekday_evening", "weekend", "weekday_morning", "weekday_daytime"] {
+        let line = section
+            .lines()
+            .find(|l| l.starts_with(&format!("<tr><td>{other}</td>")));
+        assert!(
+            line.is_some_and(|l| l.contains("<td class=\"n\">0</td>")),
+            "{other}: {section}"
+        );
+    }
+}

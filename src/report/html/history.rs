@@ -1,5 +1,5 @@
 //! The page's history sections, with `--history`: the customers by call outcome, the next
-//! actions, the dialled numbers by slot, the attempts by outcome class and the compliance
+//! actions, the attempts by time slot and outcome, the attempts by outcome class and the compliance
 //! facts, from the folded history and the summary's counts.
 
 use serde::Serialize;
@@ -11,7 +11,7 @@ use crate::history::policy::{self, Action, Status};
 use crate::history::{ComplianceRule, History};
 use crate::phone::Lang;
 use crate::report::{CalendarGap, Run};
-use crate::rules::Class;
+use crate::rules::{Class, Four};
 
 /// The customer headline, with a history.
 #[derive(Serialize)]
@@ -32,12 +32,16 @@ pub(super) struct Customers {
     never_dialled: u64,
 }
 
-/// A slot's row: numbers dialled and reached in it.
+/// A slot's row: its attempts by outcome.
 #[derive(Serialize)]
 pub(super) struct SlotRow {
     name: String,
-    dialled: u64,
+    attempts: u64,
     reached: u64,
+    powered_off: u64,
+    no_answer: u64,
+    empty: u64,
+    unknown: u64,
     rate: String,
 }
 
@@ -124,25 +128,28 @@ pub(super) fn actions(o: &Run<'_>, h: &History, lang: Lang) -> (Vec<Row>, String
     (rows.into_iter().map(|(r, _)| r).collect(), chart)
 }
 
-/// Numbers dialled and reached per slot, from the per-number slot bits of the history.
+/// Attempts per time slot and outcome, and the answer rate of each slot (reached attempts
+/// of all attempts in it), counted as the history was read.
 pub(super) fn slots(h: &History) -> (Vec<SlotRow>, String) {
-    let names = &h.policy.rules.slots;
-    let mut dialled = vec![0u64; names.len()];
-    let mut reached = vec![0u64; names.len()];
-    for (_, st) in h.states.iter() {
-        for i in 0..names.len().min(8) {
-            dialled[i] += u64::from(st.slots_tried >> i & 1);
-            reached[i] += u64::from(st.slots_reached >> i & 1);
-        }
-    }
-    let rows: Vec<SlotRow> = names
+    let rows: Vec<SlotRow> = h
+        .policy
+        .rules
+        .slots
         .iter()
         .enumerate()
-        .map(|(i, sl)| SlotRow {
-            name: sl.name.clone(),
-            dialled: dialled[i],
-            reached: reached[i],
-            rate: share(reached[i], dialled[i]),
+        .map(|(i, sl)| {
+            let n = h.calls.by_slot.get(i).copied().unwrap_or_default();
+            let attempts = n.iter().sum();
+            SlotRow {
+                name: sl.name.clone(),
+                attempts,
+                reached: n[Four::Reached as usize],
+                powered_off: n[Four::PoweredOff as usize],
+                no_answer: n[Four::NoAnswer as usize],
+                empty: n[Four::Empty as usize],
+                unknown: n[Four::Unknown as usize],
+                rate: share(n[Four::Reached as usize], attempts),
+            }
         })
         .collect();
     let chart = bars(
@@ -150,7 +157,13 @@ pub(super) fn slots(h: &History) -> (Vec<SlotRow>, String) {
             .iter()
             .map(|r| Bar {
                 label: r.name.clone(),
-                segments: vec![(r.reached, colour::GOOD), (r.dialled - r.reached, colour::NEUTRAL)],
+                segments: vec![
+                    (r.reached, colour::GOOD),
+                    (r.no_answer, colour::WARN),
+                    (r.powered_off, colour::OFF),
+                    (r.empty, colour::BAD),
+                    (r.unknown, colour::NEUTRAL),
+                ],
             })
             .collect::<Vec<_>>(),
     );

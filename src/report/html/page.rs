@@ -1,8 +1,8 @@
 //! The page's data: what report.md shows (and a little of summary.json: kinds, outcome
 //! classes, compliance, the full sha256), taken from the finished [`Run`] and put in the
-//! shape the template reads. Nothing is counted here that the run did not count already,
-//! except the dialled-numbers-by-slot table, which reads the per-number slot bits the
-//! history keeps. Phone numbers shown are masked with `--mask` as report.md masks them.
+//! shape the template reads. Nothing is counted here that the run did not count already;
+//! regions and carriers, counted by key, are named and grouped here. Phone numbers shown are
+//! masked with `--mask` as report.md masks them.
 
 use serde::Serialize;
 
