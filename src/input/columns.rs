@@ -240,14 +240,37 @@ pub(crate) const HEADER_SCAN: usize = 20;
 /// header: the first that names a phone column in two or more named cells (a title such as
 /// `客户联系电话清单` names one, alone in its row), else the first that names a phone
 /// column at all, else the first row (whose missing phone column the caller then reports).
+/// A cell that reads as a sentence (`字段说明：手机为客户本人`) names no column.
 pub(crate) fn header_row(rows: &[Vec<String>]) -> usize {
-    let phones = |r: &Vec<String>| r.iter().any(|h| phone_relation(h).is_some());
+    let phones = |r: &Vec<String>| r.iter().any(|h| !is_sentence(h) && phone_relation(h).is_some());
     let named = |r: &Vec<String>| r.iter().filter(|h| !h.trim().is_empty()).count();
     rows.iter()
         .position(|r| phones(r) && named(r) >= 2)
         .or_else(|| rows.iter().position(phones))
         .unwrap_or(0)
 }
+
+/// True for a cell that reads as a sentence rather than a column name: outside brackets
+/// (where headers put units and hints, `手机（必填，11位）`), it holds sentence punctuation
+/// or more than [`NAME_MAX`] characters.
+fn is_sentence(cell: &str) -> bool {
+    let mut depth = 0i32;
+    let mut chars = 0;
+    for c in cell.trim().chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
+            _ if depth > 0 => {}
+            '：' | '，' | '。' | '；' | '！' | '？' => return true,
+            _ => chars += 1,
+        }
+    }
+    chars > NAME_MAX
+}
+
+/// The longest column name, in characters outside brackets (`emergency_contact_phone_2` is
+/// 25).
+const NAME_MAX: usize = 32;
 
 /// Resolves `--phone-columns` entries (`name`, `name:relation`, or a 1-based index) against
 /// `headers`. Unknown names are an error that lists the headers.
@@ -408,6 +431,9 @@ mod tests {
         assert_eq!(header_row(&rows), 1);
         // One phone column and nothing else is a header.
         assert_eq!(header_row(&names(&[&["备注"], &["手机"]])), 1);
+        // A note that mentions phones is not; a hint in brackets does not make a sentence.
+        assert_eq!(header_row(&names(&[&["字段说明：手机为客户本人"], &["a", "b"]])), 0);
+        assert_eq!(header_row(&names(&[&["说明"], &["手机（必填，11位）"]])), 1);
         // No phone anywhere: the first row, as before.
         assert_eq!(header_row(&names(&[&["a", "b"], &["1", "2"]])), 0);
         assert_eq!(header_row(&[]), 0);
