@@ -31,15 +31,15 @@ enum C {
 /// Writes `rows` into `sheet`, from A1; an empty row is a blank row.
 fn fill(sheet: &mut Worksheet, rows: &[&[C]]) -> Result<(), XlsxError> {
     let shown = Format::new().set_num_format("dd/mm/yyyy hh:mm");
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32, c as u16);
+    for (at_row, cells) in rows.iter().enumerate() {
+        for (at_col, cell) in cells.iter().enumerate() {
+            let (row, col) = (at_row as u32, at_col as u16);
             match cell {
-                C::S(s) => sheet.write_string(r, c, *s)?,
-                C::N(n) => sheet.write_number(r, c, *n)?,
-                C::D(y, m, d, h, min) => {
-                    let t = ExcelDateTime::from_ymd(*y, *m, *d)?.and_hms(*h, *min, 0)?;
-                    sheet.write_datetime_with_format(r, c, &t, &shown)?
+                C::S(text) => sheet.write_string(row, col, *text)?,
+                C::N(number) => sheet.write_number(row, col, *number)?,
+                C::D(year, month, day, hour, min) => {
+                    let time = ExcelDateTime::from_ymd(*year, *month, *day)?.and_hms(*hour, *min, 0)?;
+                    sheet.write_datetime_with_format(row, col, &time, &shown)?
                 }
             };
         }
