@@ -170,8 +170,9 @@ pub struct AuditArgs {
     #[arg(long, value_name = "NAME|INDEX")]
     pub sheet: Option<String>,
     /// The 1-based line (sheet row) of the contact file's header, in a CSV or a workbook.
-    /// Detected when omitted: the first row that names a phone column, so title rows above
-    /// it (bank exports) are skipped, and said on stderr.
+    /// Detected when omitted: the first row that names a phone column (with --phone-columns,
+    /// the first that has the columns it names), so title rows above it (bank exports) are
+    /// skipped, and said on stderr. Call logs find their own header.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub header_row: Option<u64>,
     /// What to take out of cleaned.csv: verdicts (invalid, warn), issue codes, history (the

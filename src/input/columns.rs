@@ -240,14 +240,25 @@ pub(crate) const HEADER_SCAN: usize = 20;
 /// header: the first that names a phone column in two or more named cells (a title such as
 /// `客户联系电话清单` names one, alone in its row), else the first that names a phone
 /// column at all, else the first row (whose missing phone column the caller then reports).
-/// A cell that reads as a sentence (`字段说明：手机为客户本人`) names no column.
+/// A cell that reads as a sentence (`字段说明：手机为客户本人`) names no column, and a row
+/// holding a run of 7 digits or more is data (a header never holds a phone number).
 pub(crate) fn header_row(rows: &[Vec<String>]) -> usize {
-    let phones = |r: &Vec<String>| r.iter().any(|h| !is_sentence(h) && phone_relation(h).is_some());
+    let data = |r: &Vec<String>| r.iter().any(|h| has_digit_run(h, 7));
+    let phones = |r: &Vec<String>| !data(r) && r.iter().any(|h| !is_sentence(h) && phone_relation(h).is_some());
     let named = |r: &Vec<String>| r.iter().filter(|h| !h.trim().is_empty()).count();
     rows.iter()
         .position(|r| phones(r) && named(r) >= 2)
         .or_else(|| rows.iter().position(phones))
         .unwrap_or(0)
+}
+
+/// True when `cell` holds `n` ASCII digits in a row.
+fn has_digit_run(cell: &str, n: usize) -> bool {
+    let mut run = 0;
+    cell.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= n
+    })
 }
 
 /// True for a cell that reads as a sentence rather than a column name: outside brackets
@@ -439,6 +450,9 @@ mod tests {
         assert_eq!(header_row(&[]), 0);
         // Data rows never name a phone column: an already good header is the first row.
         assert_eq!(header_row(&names(&[&["id", "phone"], &["1", "13971234567"]])), 0);
+        // A data row whose note mentions a phone is still data: it holds a number.
+        let rows = names(&[&["id", "contact", "note"], &["1", "13971234567", "电话号码"]]);
+        assert_eq!(header_row(&rows), 0);
     }
 
     #[test_case("Account No")]

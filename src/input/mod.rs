@@ -114,7 +114,7 @@ fn decode_all(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> 
 pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
     let text = TextFile::open_or_stdin(&opts.path, (opts.encoding, opts.sheet.as_deref()), &opts.spool)?;
     let header = match &text.workbook {
-        Some(book) => sheet_header(book, opts.header_row)?,
+        Some(book) => sheet_header(book, opts)?,
         None => text_header(&text, opts)?,
     };
     let columns = roles(&header.names, opts)?;
@@ -176,6 +176,19 @@ fn titles_note(text: &TextFile, header: &Header) -> String {
     )
 }
 
+/// Which of the candidate rows is the header: with `--phone-columns`, the first that has
+/// every column it names (the first row when it names them by number); else the first that
+/// names a phone column ([`columns::header_row`]).
+fn choose(names: &[Vec<String>], phone_columns: Option<&[String]>) -> usize {
+    match phone_columns {
+        Some(wanted) => names
+            .iter()
+            .position(|n| columns::select_phones(n, wanted).is_ok())
+            .unwrap_or(0),
+        None => columns::header_row(names),
+    }
+}
+
 /// The header of a delimited text: the line `--header-row` gives, or the first line that
 /// names a phone column among the first non-blank ones (the first line when none does; a
 /// blank first line then means there is no header).
@@ -207,13 +220,14 @@ fn text_header(text: &TextFile, opts: &InputOptions) -> anyhow::Result<Header> {
         );
     }
     let names: Vec<Vec<String>> = candidates.iter().map(split).collect();
-    let found = columns::header_row(&names);
+    let found = choose(&names, opts.phone_columns.as_deref());
     let phones_found = names
         .get(found)
         .is_some_and(|r| r.iter().any(|h| columns::phone_relation(h).is_some()));
-    // Without a phone header anywhere, the header is the first line, as it always was.
+    // Without a header found (by its phone column, or by --phone-columns below the first
+    // line), the header is the first line, as it always was: a blank first line means none.
     match candidates.get(found) {
-        Some(first) if phones_found || first.line == 1 || opts.header_row.is_some() => {}
+        Some(first) if phones_found || found > 0 || first.line == 1 || opts.header_row.is_some() => {}
         _ => {
             return Err(anyhow::Error::new(Unreadable(format!(
                 "{}: the input is empty (no header line)",
@@ -240,7 +254,8 @@ fn text_header(text: &TextFile, opts: &InputOptions) -> anyhow::Result<Header> {
 /// The header of a sheet: the row `--header-row` gives, or the first row that names a phone
 /// column among the first non-blank ones (else the first non-blank row). A sheet without a
 /// row is unreadable (exit 3).
-fn sheet_header(book: &excel::Workbook, header_row: Option<u64>) -> anyhow::Result<Header> {
+fn sheet_header(book: &excel::Workbook, opts: &InputOptions) -> anyhow::Result<Header> {
+    let header_row = opts.header_row;
     let mut rows = book.rows();
     let mut candidates: Vec<(u64, Vec<String>)> = Vec::new();
     while candidates.len() < columns::HEADER_SCAN
@@ -267,7 +282,7 @@ fn sheet_header(book: &excel::Workbook, header_row: Option<u64>) -> anyhow::Resu
         });
     }
     let names: Vec<Vec<String>> = candidates.iter().map(|(_, n)| n.clone()).collect();
-    let found = columns::header_row(&names);
+    let found = choose(&names, opts.phone_columns.as_deref());
     let titles = candidates[..found]
         .iter()
         .map(|(line, n)| (*line, n.join(" ")))

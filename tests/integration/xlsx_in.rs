@@ -393,3 +393,18 @@ fn unreadable_workbooks_say_why() {
         stderr(&empty)
     );
 }
+
+#[test]
+fn with_phone_columns_the_header_is_the_row_that_has_them() {
+    let wd = Workdir::new();
+    // No phone word in the header, and a note in the data that has one.
+    wd.write(
+        "odd.csv",
+        "导出清单\nid,contact,note\n1,13971234567,电话 已核实\n2,15972345678,x\n",
+    );
+    let out = audit(&wd, "odd.csv", &["--phone-columns", "contact"]);
+    assert_exit(&out, 0);
+    assert!(stderr(&out).contains("the header is on row 2"), "{}", stderr(&out));
+    let got = numbers(&wd);
+    assert_eq!((got.len(), got[0][0].as_str(), got[0][1].as_str()), (2, "3", "1"));
+}
