@@ -7,7 +7,9 @@
 //! bounded: an `.xlsx` sheet is streamed cell by cell from its XML (calamine's
 //! `XlsxCellReader`), never loaded whole; an `.xls` sheet (at most 65,536 rows) is read as one
 //! range. Only the workbook's shared-string table, which calamine reads whole, grows with the
-//! file. Measured: see BENCHMARKS.md ("Excel input").
+//! file. Measured (release build, `/usr/bin/time -v`, tests/data/xlsx/make_big_xlsx.py): a
+//! 1,000,000-row sheet with 3 phone columns peaks at 91.5 MB resident, 100,000 rows at 87 MB,
+//! the same million rows as CSV at 81 MB.
 //!
 //! Cells become text with their type (`cell`); the contact input takes them as rows of cells
 //! (`source`), and the call-history logs, which are read as text records, as CSV text whose
