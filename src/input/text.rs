@@ -86,8 +86,8 @@ impl TextFile {
         Self::open_sheet(path, forced, None)
     }
 
-    /// [`TextFile::open`], reading the sheet `sheet` names (`--sheet`) if the file is a
-    /// workbook.
+    /// Opens `path` and scans it whole (`forced` is `--encoding`); a workbook is read at the
+    /// sheet `sheet` names (`--sheet`), or its first.
     pub(crate) fn open_sheet(path: &Path, forced: Option<Encoding>, sheet: Option<&str>) -> anyhow::Result<TextFile> {
         Self::scanned(path.display().to_string(), path.to_path_buf(), None, (forced, sheet))
     }
