@@ -134,7 +134,8 @@ pub struct CheckArgs {
 #[derive(Debug, ClapArgs)]
 #[expect(clippy::struct_excessive_bools, reason = "each switch is its own command-line flag")]
 pub struct AuditArgs {
-    /// The contact file (CSV), or - for standard input.
+    /// The contact file: CSV, or an Excel workbook (.xlsx, .xlsm, .xls, told by its content),
+    /// or - for standard input.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
     /// Output directory (created if needed). It may hold only the outputs of earlier runs,
@@ -166,6 +167,16 @@ pub struct AuditArgs {
     /// Customer id column (header name or 1-based number). Detected when omitted.
     #[arg(long, value_name = "COLUMN")]
     pub id_column: Option<String>,
+    /// The sheet to read when the input or a --history log is an Excel workbook: its name,
+    /// else its 1-based number. Default: the first worksheet.
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub sheet: Option<String>,
+    /// The 1-based line (sheet row) of the contact file's header, in a CSV or a workbook.
+    /// Detected when omitted: the first row that names a phone column (with --phone-columns,
+    /// the first that has the columns it names), so title rows above it (bank exports) are
+    /// skipped, and said on stderr. Call logs find their own header.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
     /// What to take out of cleaned.csv: verdicts (invalid, warn), issue codes, history (the
     /// numbers the call history says to prune, with --history), or none.
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "invalid")]

@@ -109,6 +109,7 @@ pub fn history(data: &[u8]) {
     let as_of = jiff::Timestamp::from_second(1_796_083_200).expect("2026-12-01");
     let plausible = TimeRange::default().resolve(&tz, as_of).expect("the default range");
     let opts = LogOptions {
+        sheet: None,
         format: None,
         columns: crate::history::logs::HistoryColumns::default(),
         tz,

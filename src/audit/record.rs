@@ -193,7 +193,8 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>, out: RecordOut) -> 
     let mut found: Vec<Found> = Vec::new();
     let mut cells: SmallVec<[IssueSet; 4]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {
-        let text = fields.get(col.index);
+        // A spreadsheet's number cell is checked from its exact digits, and said so.
+        let text = (fields.get(col.index), rec.is_integer(col.index));
         cells.push(check_cell(text, pos, col.relation, ctx, &mut found, &mut p.tally));
     }
     mark_record_duplicates(&mut found);
@@ -328,16 +329,21 @@ fn customer_id(fields: &Fields, ctx: &Ctx<'_>, line: u64) -> String {
         .map_or_else(|| format!("line {line}"), str::to_string)
 }
 
-/// Checks one phone cell: its numbers go into `found`; returns its cell-level issues.
+/// Checks one phone cell (its text, and whether a spreadsheet stored it as an exact integer):
+/// its numbers go into `found`; returns its cell-level issues.
 fn check_cell(
-    text: &str,
+    (text, numeric): (&str, bool),
     pos: usize,
     relation: Relation,
     ctx: &Ctx<'_>,
     found: &mut Vec<Found>,
     tally: &mut Tally,
 ) -> IssueSet {
-    let cell = ctx.engine.check(text);
+    let cell = if numeric {
+        ctx.engine.check_numeric(text)
+    } else {
+        ctx.engine.check(text)
+    };
     if cell.issues.contains(Issue::Empty) {
         tally.empty_cells += 1;
     } else if !cell.issues.is_empty() {

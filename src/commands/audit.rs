@@ -82,6 +82,8 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
             delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
             phone_columns: args.phone_columns.clone(),
             id_column: args.id_column.clone(),
+            sheet: args.sheet.clone(),
+            header_row: args.header_row,
             spool: Spool {
                 dir: args.out.clone(),
                 limit: args.spool_limit,
@@ -138,6 +140,7 @@ fn history_options(args: &AuditArgs) -> anyhow::Result<Option<HistoryOptions>> {
     let format = args.history_format.as_deref().map(parse_log_format).transpose()?;
     let options = HistoryOptions {
         paths: args.history.clone(),
+        sheet: args.sheet.clone(),
         format,
         columns,
         tz: time_zone(&args.timezone).context("--timezone")?,

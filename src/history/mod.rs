@@ -48,6 +48,8 @@ const LISTED_BAD_LINES: usize = 20;
 pub(crate) struct HistoryOptions {
     /// The logs (`--history`, repeatable).
     pub(crate) paths: Vec<PathBuf>,
+    /// `--sheet`: the sheet read from a log that is an Excel workbook.
+    pub(crate) sheet: Option<String>,
     /// `--history-format`: overrides detection.
     pub(crate) format: Option<LogFormat>,
     /// `--history-columns`: overrides column detection of generic logs.
@@ -204,6 +206,7 @@ pub(crate) fn load(
     let mut logs = Vec::new();
     let mut seen = Seen::default();
     let log_opts = LogOptions {
+        sheet: opts.sheet.clone(),
         format: opts.format,
         columns: opts.columns.clone(),
         tz: opts.tz.clone(),

@@ -87,6 +87,7 @@ mod tests {
         let rules = RuleSet::embedded();
         let engine = Engine::new(&rules);
         let opts = HistoryOptions {
+            sheet: None,
             paths: vec![path],
             format: None,
             columns: crate::history::logs::HistoryColumns::default(),

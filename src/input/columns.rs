@@ -4,6 +4,9 @@
 //! Headers come in Chinese and English, with and without spaces and units; matching is on
 //! keywords after normalisation, with exclusions for the number columns that are not phones
 //! (ID cards, bank cards, contract numbers).
+//!
+//! The header itself is found here too ([`header_row`]): bank exports put a title and a blank
+//! row above it, so the header is the first row that names a phone column.
 
 use std::fmt::{self, Write as _};
 
@@ -137,15 +140,22 @@ const CONTACT: &[&str] = &[
     "other",
     "contactperson",
 ];
-/// Customer id headers, most specific first.
+/// Customer id headers, most specific first, normalised (`Customer No`, `customer_no` and
+/// `CUSTOMER-NO` are all `customerno`).
 const ID: &[&str] = &[
     "客户编号",
     "客户号",
     "客户id",
     "客户代码",
     "customerid",
+    "customerno",
+    "customernumber",
     "custid",
+    "custno",
     "clientid",
+    "clientno",
+    "borrowerid",
+    "borrowerno",
     "贷款编号",
     "贷款账号",
     "借据号",
@@ -154,8 +164,13 @@ const ID: &[&str] = &[
     "合同编号",
     "loanid",
     "loanno",
+    "loannumber",
     "contractno",
+    "contractnumber",
+    "contractid",
     "accountid",
+    "accountno",
+    "accountnumber",
     "账户号",
     "id",
     "编号",
@@ -217,6 +232,56 @@ pub(crate) fn detect(headers: &[String]) -> Columns {
     let id = ID.iter().find_map(|want| normalised.iter().position(|h| h == want));
     Columns { phones, id }
 }
+
+/// Non-blank rows looked at for the header before the first is taken.
+pub(crate) const HEADER_SCAN: usize = 20;
+
+/// Which of `rows` (the first non-blank rows of an input, each as its header names) is the
+/// header: the first that names a phone column in two or more named cells (a title such as
+/// `客户联系电话清单` names one, alone in its row), else the first that names a phone
+/// column at all, else the first row (whose missing phone column the caller then reports).
+/// A cell that reads as a sentence (`字段说明：手机为客户本人`) names no column, and a row
+/// holding a run of 7 digits or more is data (a header never holds a phone number).
+pub(crate) fn header_row(rows: &[Vec<String>]) -> usize {
+    let data = |r: &Vec<String>| r.iter().any(|h| has_digit_run(h, 7));
+    let phones = |r: &Vec<String>| !data(r) && r.iter().any(|h| !is_sentence(h) && phone_relation(h).is_some());
+    let named = |r: &Vec<String>| r.iter().filter(|h| !h.trim().is_empty()).count();
+    rows.iter()
+        .position(|r| phones(r) && named(r) >= 2)
+        .or_else(|| rows.iter().position(phones))
+        .unwrap_or(0)
+}
+
+/// True when `cell` holds `n` ASCII digits in a row.
+fn has_digit_run(cell: &str, n: usize) -> bool {
+    let mut run = 0;
+    cell.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= n
+    })
+}
+
+/// True for a cell that reads as a sentence rather than a column name: outside brackets
+/// (where headers put units and hints, `手机（必填，11位）`), it holds sentence punctuation
+/// or more than [`NAME_MAX`] characters.
+fn is_sentence(cell: &str) -> bool {
+    let mut depth = 0i32;
+    let mut chars = 0;
+    for c in cell.trim().chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
+            _ if depth > 0 => {}
+            '：' | '，' | '。' | '；' | '！' | '？' => return true,
+            _ => chars += 1,
+        }
+    }
+    chars > NAME_MAX
+}
+
+/// The longest column name, in characters outside brackets (`emergency_contact_phone_2` is
+/// 25).
+const NAME_MAX: usize = 32;
 
 /// Resolves `--phone-columns` entries (`name`, `name:relation`, or a 1-based index) against
 /// `headers`. Unknown names are an error that lists the headers.
@@ -354,6 +419,56 @@ mod tests {
         assert_eq!((cols[1].index, cols[1].relation), (2, Relation::Family));
         let err = select_phones(&headers, &["nope".into()]).unwrap_err().to_string();
         assert!(err.contains("1=id, 2=a, 3=b"), "{err}");
+    }
+
+    fn names(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_header_is_the_first_row_naming_a_phone_column() {
+        // A bank export: a title, a date line, then the header.
+        let rows = names(&[
+            &["XX银行逾期客户名单 2026-11"],
+            &["导出日期：2026-11-30", ""],
+            &["客户编号", "姓名", "手机", "住宅电话"],
+            &["C001", "张三", "13971234567", ""],
+        ]);
+        assert_eq!(header_row(&rows), 2);
+        // A title that names a phone itself, alone in its row, is still a title.
+        let rows = names(&[&["客户联系电话清单"], &["id", "mobile"]]);
+        assert_eq!(header_row(&rows), 1);
+        // One phone column and nothing else is a header.
+        assert_eq!(header_row(&names(&[&["备注"], &["手机"]])), 1);
+        // A note that mentions phones is not; a hint in brackets does not make a sentence.
+        assert_eq!(header_row(&names(&[&["字段说明：手机为客户本人"], &["a", "b"]])), 0);
+        assert_eq!(header_row(&names(&[&["说明"], &["手机（必填，11位）"]])), 1);
+        // No phone anywhere: the first row, as before.
+        assert_eq!(header_row(&names(&[&["a", "b"], &["1", "2"]])), 0);
+        assert_eq!(header_row(&[]), 0);
+        // Data rows never name a phone column: an already good header is the first row.
+        assert_eq!(header_row(&names(&[&["id", "phone"], &["1", "13971234567"]])), 0);
+        // A data row whose note mentions a phone is still data: it holds a number.
+        let rows = names(&[&["id", "contact", "note"], &["1", "13971234567", "电话号码"]]);
+        assert_eq!(header_row(&rows), 0);
+    }
+
+    #[test_case("Account No")]
+    #[test_case("Loan No")]
+    #[test_case("loan_no")]
+    #[test_case("LOAN NO.")]
+    #[test_case("Contract No")]
+    #[test_case("Customer No")]
+    #[test_case("customer-number")]
+    #[test_case("Borrower ID")]
+    #[test_case("borrower_id")]
+    fn english_id_headers_as_exports_write_them(id: &str) {
+        let headers: Vec<String> = ["Name", id, "Mobile"].iter().map(ToString::to_string).collect();
+        let cols = detect(&headers);
+        assert_eq!(cols.id, Some(1), "{id}");
+        assert_eq!(cols.phones.len(), 1, "{id} is not a phone column");
     }
 
     /// Issue 10: a 300 MB header was echoed whole in the "no phone column" message.

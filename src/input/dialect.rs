@@ -96,10 +96,12 @@ impl Fields {
         self.ends.push(self.text.len());
     }
 
-    /// Removes every field, keeping the buffers.
-    pub(crate) fn clear(&mut self) {
-        self.text.clear();
-        self.ends.clear();
+    /// Keeps the first `n` fields.
+    pub(crate) fn truncate(&mut self, n: usize) {
+        if n < self.ends.len() {
+            self.text.truncate(if n == 0 { 0 } else { self.ends[n - 1] });
+            self.ends.truncate(n);
+        }
     }
 }
 

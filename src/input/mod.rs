@@ -6,10 +6,16 @@
 //! Standard input is spooled to a temporary file inside the output directory, so that the
 //! encoding is decided on all of it and the records are then streamed like a file's. The
 //! call-history logs are opened by the same `TextFile`.
+//!
+//! An Excel workbook (`excel/`, told by its content) is one more row source: its sheet's rows
+//! arrive as typed cells and go through the same pipeline. The header is the first row that
+//! names a phone column (title rows above it are skipped, and said on stderr), or the row
+//! `--header-row` gives, in a CSV as in a workbook.
 
 pub(crate) mod columns;
 pub(crate) mod dialect;
 pub(crate) mod encoding;
+pub(crate) mod excel;
 pub(crate) mod records;
 pub(crate) mod rows;
 pub(crate) mod text;
@@ -41,6 +47,10 @@ pub(crate) struct InputOptions {
     pub(crate) phone_columns: Option<Vec<String>>,
     /// `--id-column`: overrides detection.
     pub(crate) id_column: Option<String>,
+    /// `--sheet`: the sheet of a workbook (a name or a 1-based number); the first when omitted.
+    pub(crate) sheet: Option<String>,
+    /// `--header-row`: the 1-based line (sheet row) of the header; detected when omitted.
+    pub(crate) header_row: Option<u64>,
     /// Where and how much of standard input may be spooled (the run's directory).
     pub(crate) spool: Spool,
 }
@@ -60,6 +70,8 @@ pub(crate) struct Input {
     pub(crate) headers: Vec<String>,
     /// The header's roles.
     pub(crate) columns: Columns,
+    /// The line (sheet row) the header is on.
+    pub(crate) header_line: u64,
 }
 
 /// Standard input read whole and decoded as `audit` decodes a file (a BOM, else all UTF-8,
@@ -95,14 +107,127 @@ fn decode_all(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> 
     Ok(text)
 }
 
-/// Opens `opts.path`: scans it whole, reads its header and finds its columns. A missing or
-/// undecodable input is [`Unreadable`] (exit 3); a header without phone columns, or an
-/// unknown `--phone-columns` name, is a usage error (exit 2).
+/// Opens `opts.path`: scans it whole, finds its header and its columns. A missing or
+/// undecodable input is [`Unreadable`] (exit 3); a header without phone columns, an unknown
+/// `--phone-columns` name, a `--sheet` the workbook does not have or a `--header-row` past
+/// the input's end is a usage error (exit 2).
 pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
-    let text = TextFile::open_or_stdin(&opts.path, opts.encoding, &opts.spool)?;
-    // The header is the first line: a blank first line means there is none.
-    let header = match text.first_record()? {
-        Some(rec) if rec.line == 1 => header_text(rec, &text.display)?,
+    let text = TextFile::open_or_stdin(&opts.path, (opts.encoding, opts.sheet.as_deref()), &opts.spool)?;
+    let header = match &text.workbook {
+        Some(book) => sheet_header(book, opts)?,
+        None => text_header(&text, opts)?,
+    };
+    let columns = roles(&header.names, opts)?;
+    if !header.titles.is_empty() {
+        eprintln!(
+            "contact-audit: {}",
+            crate::exit::printable(&titles_note(&text, &header))
+        );
+    }
+    Ok(Input {
+        display: text.display.clone(),
+        scan: text.scan.clone(),
+        text,
+        delimiter: header.delimiter,
+        headers: header.names,
+        columns,
+        header_line: header.line,
+    })
+}
+
+impl Input {
+    /// The data rows, after the header.
+    pub(crate) fn rows(&self) -> anyhow::Result<Box<dyn RowSource>> {
+        if let Some(book) = &self.text.workbook {
+            return Ok(Box::new(excel::ExcelRows::new(
+                book.rows(),
+                self.header_line,
+                self.headers.len(),
+            )));
+        }
+        let records = self.text.records(self.delimiter, Some(self.header_line))?;
+        Ok(Box::new(CsvRows::new(records, self.display.clone())))
+    }
+}
+
+/// A header found: its line, names and delimiter, and the title rows skipped above it.
+struct Header {
+    line: u64,
+    names: Vec<String>,
+    delimiter: u8,
+    titles: Vec<(u64, String)>,
+}
+
+/// The stderr line that says which rows above the header were skipped.
+fn titles_note(text: &TextFile, header: &Header) -> String {
+    let place = text
+        .workbook
+        .as_ref()
+        .map_or_else(|| text.display.clone(), excel::Workbook::describe);
+    let shown: Vec<String> = header
+        .titles
+        .iter()
+        .map(|(line, t)| format!("{line}: `{}`", clip(t)))
+        .collect();
+    format!(
+        "{place}: the header is on row {}; the title rows above it are skipped ({}); give --header-row N to choose another",
+        header.line,
+        shown.join(", ")
+    )
+}
+
+/// Which of the candidate rows is the header: with `--phone-columns`, the first that has
+/// every column it names (the first row when it names them by number); else the first that
+/// names a phone column ([`columns::header_row`]).
+fn choose(names: &[Vec<String>], phone_columns: Option<&[String]>) -> usize {
+    match phone_columns {
+        Some(wanted) => names
+            .iter()
+            .position(|n| columns::select_phones(n, wanted).is_ok())
+            .unwrap_or(0),
+        None => columns::header_row(names),
+    }
+}
+
+/// The header of a delimited text: the line `--header-row` gives, or the first line that
+/// names a phone column among the first non-blank ones (the first line when none does; a
+/// blank first line then means there is no header).
+fn text_header(text: &TextFile, opts: &InputOptions) -> anyhow::Result<Header> {
+    let mut records = text.records(b',', None)?;
+    let mut candidates: Vec<RawRecord> = Vec::new();
+    let mut rec = RawRecord::default();
+    while candidates.len() < columns::HEADER_SCAN
+        && records
+            .read(&mut rec)
+            .with_context(|| format!("reading {}", text.display))?
+    {
+        if opts.header_row.is_some_and(|n| rec.line > n) {
+            break;
+        }
+        if !is_blank(&rec.text) && opts.header_row.is_none_or(|n| rec.line == n) {
+            candidates.push(std::mem::take(&mut rec));
+        }
+    }
+    let split = |rec: &RawRecord| {
+        let delimiter = opts.delimiter.unwrap_or_else(|| dialect::detect_delimiter(&rec.text));
+        dialect::header_names(&rec.text, delimiter)
+    };
+    if let Some(n) = opts.header_row {
+        anyhow::ensure!(
+            !candidates.is_empty(),
+            "--header-row {n}: {} has no header on line {n} (it is blank, inside a quoted field, or past the end)",
+            text.display
+        );
+    }
+    let names: Vec<Vec<String>> = candidates.iter().map(split).collect();
+    let found = choose(&names, opts.phone_columns.as_deref());
+    let phones_found = names
+        .get(found)
+        .is_some_and(|r| r.iter().any(|h| columns::phone_relation(h).is_some()));
+    // Without a header found (by its phone column, or by --phone-columns below the first
+    // line), the header is the first line, as it always was: a blank first line means none.
+    match candidates.get(found) {
+        Some(first) if phones_found || found > 0 || first.line == 1 || opts.header_row.is_some() => {}
         _ => {
             return Err(anyhow::Error::new(Unreadable(format!(
                 "{}: {}",
@@ -110,26 +235,66 @@ pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
                 crate::text::tr("the input is empty (no header line)", "输入为空（没有表头行）")
             ))));
         }
-    };
+    }
+    let titles = candidates[..found]
+        .iter()
+        .map(|r| (r.line, String::from_utf8_lossy(&r.text).into_owned()))
+        .collect();
+    let rec = candidates.swap_remove(found);
+    let line = rec.line;
+    let header = header_text(rec, &text.display)?;
     let delimiter = opts.delimiter.unwrap_or_else(|| dialect::detect_delimiter(&header));
-    let headers = dialect::header_names(&header, delimiter);
-    let columns = roles(&headers, opts)?;
-    Ok(Input {
-        display: text.display.clone(),
-        scan: text.scan.clone(),
-        text,
+    Ok(Header {
+        line,
+        names: dialect::header_names(&header, delimiter),
         delimiter,
-        headers,
-        columns,
+        titles,
     })
 }
 
-impl Input {
-    /// The data rows, after the header.
-    pub(crate) fn rows(&self) -> anyhow::Result<Box<dyn RowSource>> {
-        let records = self.text.records(self.delimiter, Some(1))?;
-        Ok(Box::new(CsvRows::new(records, self.display.clone())))
+/// The header of a sheet: the row `--header-row` gives, or the first row that names a phone
+/// column among the first non-blank ones (else the first non-blank row). A sheet without a
+/// row is unreadable (exit 3).
+fn sheet_header(book: &excel::Workbook, opts: &InputOptions) -> anyhow::Result<Header> {
+    let header_row = opts.header_row;
+    let mut rows = book.rows();
+    let mut candidates: Vec<(u64, Vec<String>)> = Vec::new();
+    while candidates.len() < columns::HEADER_SCAN
+        && let Some(row) = rows.next_row()?
+    {
+        if header_row.is_some_and(|n| row.line > n) {
+            break;
+        }
+        if !row.is_blank() && header_row.is_none_or(|n| row.line == n) {
+            let mut names: Vec<String> = row.fields.iter().map(|f| f.trim().to_string()).collect();
+            while names.last().is_some_and(String::is_empty) {
+                names.pop();
+            }
+            candidates.push((row.line, names));
+        }
     }
+    if candidates.is_empty() {
+        return Err(match header_row {
+            Some(n) => anyhow::anyhow!(
+                "--header-row {n}: row {n} of {} is blank or past the end",
+                book.describe()
+            ),
+            None => anyhow::Error::new(Unreadable(format!("{}: the sheet is empty", book.describe()))),
+        });
+    }
+    let names: Vec<Vec<String>> = candidates.iter().map(|(_, n)| n.clone()).collect();
+    let found = choose(&names, opts.phone_columns.as_deref());
+    let titles = candidates[..found]
+        .iter()
+        .map(|(line, n)| (*line, n.join(" ")))
+        .collect();
+    let (line, names) = candidates.swap_remove(found);
+    Ok(Header {
+        line,
+        names,
+        delimiter: b',',
+        titles,
+    })
 }
 
 /// The header line's text, or why it cannot be read: a line over the length limit is

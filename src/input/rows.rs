@@ -23,18 +23,16 @@ pub(crate) trait RowSource: Send {
 
 /// What a cell held, for sources whose cells are typed (a spreadsheet); CSV cells are text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(
-    dead_code,
-    reason = "Float and Date are built by the Excel reader that comes next (issue 9)"
-)]
 pub(crate) enum CellType {
-    /// A string.
+    /// A string (or a boolean or error value, as its text).
     Text,
-    /// A floating-point number.
+    /// A number that is not an integer below 2^53, in its shortest round-trip text; read as
+    /// text.
     Float,
-    /// An integer.
+    /// A number that is an integer below 2^53 (every such value is exact in an f64), as its
+    /// exact digits: a phone stored as a number (`13971234567`, shown as `1.39712E+10`).
     Int,
-    /// A date or date-time.
+    /// A date, time or date-time, rendered from its stored value.
     Date,
     /// An empty cell.
     Empty,
@@ -130,34 +128,16 @@ impl Row {
     }
 }
 
-/// What a spreadsheet source needs to fill a row with cells; not used until it exists.
-#[cfg_attr(not(test), expect(dead_code, reason = "the Excel reader will fill rows with cells"))]
+/// Rows of cells, for a spreadsheet source.
 impl Row {
-    /// Empties the row into a row of cells starting on `line`, keeping its buffers if it
-    /// already was one.
-    pub(crate) fn start_cells(&mut self, line: u64) {
-        match &mut self.data {
-            Data::Cells { line: l, fields, types } => {
-                *l = line;
-                fields.clear();
-                types.clear();
-            }
-            Data::Record(_) => {
-                self.data = Data::Cells {
-                    line,
-                    fields: Fields::default(),
-                    types: Vec::new(),
-                };
-            }
-        }
+    /// Makes the row a row of `fields` starting on `line`, each with its type.
+    pub(crate) fn set_cells(&mut self, line: u64, fields: Fields, types: Vec<CellType>) {
+        self.data = Data::Cells { line, fields, types };
     }
 
-    /// Appends a cell (after `Row::start_cells`).
-    pub(crate) fn push_cell(&mut self, text: &str, kind: CellType) {
-        if let Data::Cells { fields, types, .. } = &mut self.data {
-            fields.push(text);
-            types.push(kind);
-        }
+    /// True when cell `i` held a number stored as an exact integer ([`CellType::Int`]).
+    pub(crate) fn is_integer(&self, i: usize) -> bool {
+        self.cell_type(i) == CellType::Int
     }
 
     /// What cell `i` held: [`CellType::Text`] for a delimited record's cells.
@@ -234,10 +214,11 @@ mod tests {
     #[test]
     fn rows_of_cells_are_borrowed() {
         let mut row = Row::default();
-        row.start_cells(7);
-        row.push_cell("13800138000", CellType::Int);
-        row.push_cell("a,b", CellType::Text);
-        row.push_cell("", CellType::Empty);
+        let mut fields = Fields::default();
+        for f in ["13800138000", "a,b", ""] {
+            fields.push(f);
+        }
+        row.set_cells(7, fields, vec![CellType::Int, CellType::Text, CellType::Empty]);
         assert_eq!(row.line(), 7);
         let cells = row.cells(b';');
         assert!(matches!(cells, Cow::Borrowed(_)));
@@ -249,9 +230,11 @@ mod tests {
         );
         assert_eq!(row.len(), 14);
         assert!(!row.has_nul() && row.fault().is_none());
-        // A row is reused: starting again keeps nothing of the last one.
-        row.start_cells(8);
-        row.push_cell("x\0", CellType::Text);
+        assert!(row.is_integer(0) && !row.is_integer(1));
+        // A row is reused: setting it again keeps nothing of the last one.
+        let mut fields = Fields::default();
+        fields.push("x\0");
+        row.set_cells(8, fields, vec![CellType::Text]);
         assert_eq!((row.cells(b',').len(), row.has_nul()), (1, true));
         // And a delimited source can take it back.
         let mut source = CsvRows::new(RecordReader::new(&b"a,b\n"[..], b','), "t.csv".into());

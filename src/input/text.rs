@@ -6,6 +6,10 @@
 //! streams of it: the first non-blank record, and readers of the records after a header.
 //! A missing or undecodable file is [`Unreadable`] (exit 3), named as the user wrote it.
 //!
+//! An Excel workbook (told by its content) is opened too: its streams are then the CSV text
+//! of one sheet (`excel::SheetText`), so the call-history logs read a workbook as they read
+//! a CSV; the contact input reads its typed cells instead (`Input::rows`).
+//!
 //! The standard input spool is a `tempfile` in the run's directory: a random name created
 //! exclusively (never a file or symlink planted at a predictable name), private (0600), and
 //! bounded by [`Spool::limit`] so that an endless stream cannot fill the disk.
@@ -17,7 +21,8 @@ use std::path::{Path, PathBuf};
 use tempfile::TempPath;
 
 use super::dialect::Fields;
-use super::encoding::{self, Encoding, Scan};
+use super::encoding::{self, Encoding, EncodingError, EncodingSource, NotText, Scan};
+use super::excel::{self, Workbook};
 use super::records::{RawRecord, RecordReader};
 use crate::exit::{Unreadable, Unwritable};
 
@@ -33,8 +38,11 @@ pub(crate) struct TextFile {
     file: PathBuf,
     /// The spool of standard input, held only to be deleted when dropped.
     _spool: Option<TempPath>,
-    /// What the full pass found.
+    /// What the full pass found (for a workbook: its size and SHA-256, and its sheet's
+    /// height as lines).
     pub(crate) scan: Scan,
+    /// The workbook and its sheet, when the file is one.
+    pub(crate) workbook: Option<Workbook>,
 }
 
 /// Where and how much of standard input may be spooled.
@@ -73,41 +81,75 @@ pub(crate) fn must_be_file(path: &Path) -> anyhow::Result<()> {
 impl TextFile {
     /// Opens `path` and scans it whole; `forced` is `--encoding`. A file that cannot be
     /// opened is named with the system's reason.
+    #[cfg(test)]
     pub(crate) fn open(path: &Path, forced: Option<Encoding>) -> anyhow::Result<TextFile> {
-        Self::scanned(path.display().to_string(), path.to_path_buf(), None, forced)
+        Self::open_sheet(path, forced, None)
+    }
+
+    /// Opens `path` and scans it whole (`forced` is `--encoding`); a workbook is read at the
+    /// sheet `sheet` names (`--sheet`), or its first.
+    pub(crate) fn open_sheet(path: &Path, forced: Option<Encoding>, sheet: Option<&str>) -> anyhow::Result<TextFile> {
+        Self::scanned(path.display().to_string(), path.to_path_buf(), None, (forced, sheet))
     }
 
     /// The contact input: `-` reads standard input, spooled as `spool` says; a path that is
     /// not a file is refused in plain words (`does not exist`, `is not a file`).
-    pub(crate) fn open_or_stdin(path: &Path, forced: Option<Encoding>, spool: &Spool) -> anyhow::Result<TextFile> {
+    pub(crate) fn open_or_stdin(
+        path: &Path,
+        (forced, sheet): (Option<Encoding>, Option<&str>),
+        spool: &Spool,
+    ) -> anyhow::Result<TextFile> {
         if path.as_os_str() != "-" {
             must_be_file(path)?;
-            return Self::open(path, forced);
+            return Self::open_sheet(path, forced, sheet);
         }
         let tmp = spool_stdin(spool)?;
-        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), forced)
+        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), (forced, sheet))
     }
 
-    /// Scans `file` (a spool, if given, is deleted on failure by being dropped).
+    /// Scans `file` (a spool, if given, is deleted on failure by being dropped); a file the
+    /// scan finds to be a workbook (or any ZIP, which may be one) is opened as one.
     fn scanned(
         display: String,
         file: PathBuf,
         spool: Option<TempPath>,
-        forced: Option<Encoding>,
+        (forced, sheet): (Option<Encoding>, Option<&str>),
     ) -> anyhow::Result<TextFile> {
         let reader = File::open(&file).map_err(|e| unreadable(&display, &e))?;
-        let scan = encoding::scan(BufReader::with_capacity(BUF_LEN, reader), forced)
-            .map_err(|e| anyhow::Error::new(Unreadable(format!("{display}: {e}"))))?;
+        let (scan, workbook) = match encoding::scan(BufReader::with_capacity(BUF_LEN, reader), forced) {
+            Ok(scan) => (scan, None),
+            Err(EncodingError::NotText(found @ (NotText::Xlsx | NotText::Xls | NotText::Zip))) => {
+                let kind = if found == NotText::Xls {
+                    excel::Kind::Xls
+                } else {
+                    excel::Kind::Xlsx
+                };
+                match Workbook::open(&file, &display, kind, sheet) {
+                    Ok(book) => (workbook_scan(&file, &display, &book)?, Some(book)),
+                    // A ZIP that is no workbook is named as a ZIP archive.
+                    Err(_) if found == NotText::Zip => {
+                        return Err(anyhow::Error::new(Unreadable(format!("{display}: {found}"))));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(anyhow::Error::new(Unreadable(format!("{display}: {e}")))),
+        };
         Ok(TextFile {
             display,
             file,
             _spool: spool,
             scan,
+            workbook,
         })
     }
 
-    /// The decoded (UTF-8, BOM stripped) stream of the whole file.
+    /// The decoded (UTF-8, BOM stripped) stream of the whole file; for a workbook, its sheet
+    /// as CSV text.
     pub(crate) fn decoded(&self) -> anyhow::Result<Box<dyn BufRead + Send>> {
+        if let Some(book) = &self.workbook {
+            return Ok(Box::new(excel::SheetText::new(book.rows())));
+        }
         let file = File::open(&self.file).map_err(|e| self.unreadable(&e))?;
         let text = encoding::decode(BufReader::with_capacity(BUF_LEN, file), &self.scan);
         Ok(Box::new(BufReader::with_capacity(BUF_LEN, text)))
@@ -149,6 +191,24 @@ impl TextFile {
     fn unreadable(&self, e: &io::Error) -> anyhow::Error {
         unreadable(&self.display, e)
     }
+}
+
+/// What a workbook's facts are in place of a text scan: its bytes and SHA-256, UTF-8 (the
+/// encoding of its XML, and of its text), and the sheet's declared height as its lines.
+fn workbook_scan(file: &Path, display: &str, book: &Workbook) -> anyhow::Result<Scan> {
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    let mut reader = File::open(file).map_err(|e| unreadable(display, &e))?;
+    let bytes = io::copy(&mut reader, &mut hasher).map_err(|e| unreadable(display, &e))?;
+    let sha256 = format!("{:x}", hasher.finalize());
+    Ok(Scan {
+        encoding: Encoding::Utf8,
+        source: EncodingSource::Workbook,
+        bom_len: 0,
+        bytes,
+        sha256,
+        lines: book.rows().height(),
+    })
 }
 
 /// True for a record of whitespace only.
@@ -279,7 +339,7 @@ mod tests {
             dir: dir.path().to_path_buf(),
             limit: None,
         };
-        let not_file = TextFile::open_or_stdin(dir.path(), None, &spool).unwrap_err();
+        let not_file = TextFile::open_or_stdin(dir.path(), (None, None), &spool).unwrap_err();
         assert_eq!(not_file.to_string(), format!("{}: is not a file", dir.path().display()));
         let bad = TextFile::open(&file(&dir, b"ok\n\xFF\xFF\n"), None).unwrap_err();
         assert_eq!(crate::exit::status_of(&bad).code(), 3);

@@ -73,6 +73,7 @@ issues! {
     ForeignNumber = "foreign.number", Warning;
     DialPrefix = "format.dial_prefix", Info;
     Empty = "format.empty", Error;
+    ExcelNumeric = "format.excel_numeric", Warning;
     ExcelRepaired = "format.excel_repaired", Warning;
     ExcelScientific = "format.excel_scientific", Error;
     FloatSuffix = "format.float_suffix", Warning;
@@ -133,6 +134,11 @@ impl Issue {
                 "an IP dial prefix in front of the number was removed",
             ),
             Issue::Empty => ("单元格为空", "the cell is empty"),
+            Issue::ExcelNumeric => (
+                "号码在Excel中存为数字（显示为1.39712E+10之类），已按存储值完整读出；请将该列设为文本",
+                "stored as a number in Excel (shown as 1.39712E+10 or the like); read whole from the stored value: \
+                 format the column as text",
+            ),
             Issue::ExcelRepaired => (
                 "Excel科学计数法已还原（有效数字完整）",
                 "Excel scientific notation restored (every digit survived)",

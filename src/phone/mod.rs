@@ -74,6 +74,18 @@ impl<'r> Engine<'r> {
     pub fn check(&self, cell: &str) -> Cell {
         split::check(self, cell)
     }
+
+    /// Checks a cell a spreadsheet stored as a number whose value is an exact integer:
+    /// `digits` are that integer's digits (13971234567, never the 1.39712E+10 Excel shows).
+    /// Read as the same text would be (a lost leading 0 restored alike), every number found
+    /// also carries `format.excel_numeric`: the digits are whole, but the column is numeric.
+    pub fn check_numeric(&self, digits: &str) -> Cell {
+        let mut cell = self.check(digits);
+        for n in &mut cell.numbers {
+            n.issues.insert(Issue::ExcelNumeric);
+        }
+        cell
+    }
 }
 
 #[cfg(test)]

@@ -191,6 +191,7 @@ impl EncodingSource {
             EncodingSource::Bom => pick(lang, "byte order mark", "字节顺序标记"),
             EncodingSource::Detected => pick(lang, "detected", "自动识别"),
             EncodingSource::Flag => pick(lang, "--encoding", "--encoding 指定"),
+            EncodingSource::Workbook => pick(lang, "an Excel workbook", "Excel 工作簿"),
         }
     }
 }

@@ -36,7 +36,9 @@
 //!   plus removed give back every phone value;
 //! - `layering`: the module order of src/ (no cycles; imports only from earlier modules);
 //! - `readme`: every README command run as written, with its documented exit and output;
-//!   links, `--fail-on` quoting and `--help` examples of the docs.
+//!   links, `--fail-on` quoting and `--help` examples of the docs;
+//! - `xlsx_in`: Excel input: workbooks built as Excel stores numbers (floats, text, lost
+//!   zeros, title rows), `.xls`, `--sheet`, `--header-row`, call logs with date cells.
 
 mod actions_cmd;
 mod audit_cmd;
@@ -63,4 +65,5 @@ mod readme;
 mod rules_cmd;
 mod rules_data;
 mod snapshots;
+mod xlsx_in;
 mod xlsx_out;

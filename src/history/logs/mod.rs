@@ -80,6 +80,9 @@ pub(crate) struct Attempt {
 /// How to read the logs: the flags that apply to every one of them.
 #[derive(Debug, Clone)]
 pub(crate) struct LogOptions {
+    /// `--sheet`: the sheet read when the log is an Excel workbook (read as CSV text whose
+    /// line N is row N, its dates from their stored values).
+    pub(crate) sheet: Option<String>,
     /// `--history-format`: overrides detection.
     pub(crate) format: Option<LogFormat>,
     /// `--history-columns`: overrides column detection of generic logs.
@@ -131,6 +134,7 @@ impl LogReader {
         tz: TimeZone,
     ) -> anyhow::Result<LogReader> {
         let opts = LogOptions {
+            sheet: None,
             format,
             columns: columns.clone(),
             tz,
@@ -149,7 +153,7 @@ impl LogReader {
     /// its numbers carry.
     pub(crate) fn open_with(path: &Path, opts: &LogOptions) -> anyhow::Result<LogReader> {
         let (format, columns, tz) = (opts.format, &opts.columns, opts.tz.clone());
-        let text = TextFile::open(path, None)?;
+        let text = TextFile::open_sheet(path, None, opts.sheet.as_deref())?;
         let display = text.display.clone();
         let first = text
             .first_record()?

@@ -94,6 +94,9 @@ pub(crate) enum EncodingSource {
     Detected,
     /// `--encoding` named it.
     Flag,
+    /// The input is an Excel workbook, whose text is UTF-8 (its XML's, or decoded by
+    /// calamine from an .xls).
+    Workbook,
 }
 
 impl EncodingSource {
@@ -103,6 +106,7 @@ impl EncodingSource {
             EncodingSource::Bom => "bom",
             EncodingSource::Detected => "detected",
             EncodingSource::Flag => "flag",
+            EncodingSource::Workbook => "workbook",
         }
     }
 }

@@ -2,7 +2,8 @@
 //! Excel workbook), UTF-16 without a byte order mark, or binary data, told from the first
 //! buffer. Without this, random bytes were reported as "mixes encodings ... GB18030", UTF-16
 //! came out as "no phone column found", and 300 MB of NUL bytes became a 300 MB header
-//! (issue 10).
+//! (issue 10). A workbook found here is then opened as one (`input::excel`, issue 9) by
+//! whatever reads files; only a reader of plain text (`check`) refuses it.
 
 use std::fmt;
 
@@ -107,13 +108,13 @@ pub(super) fn binary(head: &[u8]) -> Option<NotText> {
 
 impl fmt::Display for NotText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const AS_CSV: &str = "Excel input is not read yet: open it in Excel and save the sheet as \
-                              CSV UTF-8 (File > Save As), then audit the CSV";
+        const AS_CSV: &str = "this command reads text only: audit the workbook with `contact-audit audit FILE`, \
+                              or save the sheet as CSV UTF-8 (File > Save As)";
         match self {
-            NotText::Xlsx => write!(f, "the input is an Excel workbook (.xlsx), not a CSV file; {AS_CSV}"),
+            NotText::Xlsx => write!(f, "the input is an Excel workbook (.xlsx), not text; {AS_CSV}"),
             NotText::Xls => write!(
                 f,
-                "the input is an Excel 97-2003 workbook (.xls, an OLE file), not a CSV file; {AS_CSV}"
+                "the input is an Excel 97-2003 workbook (.xls, an OLE file), not text; {AS_CSV}"
             ),
             NotText::Zip => f.write_str("the input is a ZIP archive, not a CSV file: extract the CSV from it first"),
             NotText::Compressed(name) => {
@@ -147,7 +148,7 @@ mod tests {
         assert_eq!(not_text(b"PK\x03\x04\x14\x00notes.txt"), Some(NotText::Zip));
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
         assert_eq!(not_text(&ole), Some(NotText::Xls));
-        assert!(NotText::Xlsx.to_string().contains("save the sheet as CSV"));
+        assert!(NotText::Xlsx.to_string().contains("contact-audit audit FILE"));
     }
 
     #[test]
