@@ -145,8 +145,20 @@ proptest! {
                     prop_assert!(input[i].contains(value.as_str()), "{:?} is part of {:?}", value, input[i]);
                 }
                 let mut back = canonical(&engine, unguard(&output[i]));
+                // A removed value is read as it stood in its cell: `8715374` after
+                // `027-73998079` takes that area code (landline.area_inherited), which the
+                // bare fragment alone would not.
+                let mut in_cell: Vec<(String, String)> = engine
+                    .check(&input[i])
+                    .numbers
+                    .iter()
+                    .map(|n| (n.raw(&input[i]).to_string(), n.cleaned()))
+                    .collect();
                 for (value, _) in &gone {
-                    back.extend(canonical(&engine, value));
+                    match in_cell.iter().position(|(raw, _)| raw == value) {
+                        Some(at) => back.push(in_cell.remove(at).1),
+                        None => back.extend(canonical(&engine, value)),
+                    }
                 }
                 back.sort();
                 let kept_text = unguard(&output[i]);
@@ -159,4 +171,27 @@ proptest! {
         }
         prop_assert!(taken.is_empty(), "every removed row belongs to an input cell: {:?}", taken);
     }
+}
+
+/// The case the property above once found: a bare local number after a landline takes its area
+/// code; removed.csv keeps the fragment as written and the whole cell, and numbers.csv the number
+/// it was read as.
+#[test]
+fn a_removed_number_that_inherited_its_area_code_reads_back_from_its_cell() {
+    let wd = Workdir::new();
+    wd.write("c.csv", "客户编号,住宅电话\nKH1,027-73998079 8715374/\n");
+    assert_exit(&wd.run(&["audit", "c.csv", "--out", "o", "--quiet", "--exit-zero"]), 0);
+    let removed = wd.read_string("o/removed.csv");
+    let row = removed.lines().nth(1).expect("one removed value");
+    assert!(
+        row.contains(",8715374,") && row.contains("027-73998079 8715374/"),
+        "{row}"
+    );
+    let numbers = wd.read_string("o/numbers.csv");
+    assert!(numbers.contains(",027-8715374,"), "{numbers}");
+    let cleaned = wd.read_string("o/cleaned.csv");
+    assert!(
+        cleaned.lines().nth(1).is_some_and(|l| l.ends_with(",027-73998079")),
+        "{cleaned}"
+    );
 }
