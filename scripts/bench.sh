@@ -112,7 +112,7 @@ JOBS=(
     "audit-1m-history|$(lines "$C1M")|floor-1m|${A[*]} $C1M --out $OUT -j2 --history $CALLS1M"
     "history-3m|$(lines "$A3M")||${A[*]} $ONE --out $OUT -j2 --history $A3M"
 )
-[ -n "$PY" ] && JOBS+=("python-50k|$(lines "$C50K")|floor-50k|$PY scripts/peer/audit.py $C50K $BENCH/peer.csv")
+[ -z "$PY" ] || JOBS+=("python-50k|$(lines "$C50K")|floor-50k|$PY scripts/peer/audit.py $C50K $BENCH/peer.csv")
 BIG_JOBS=()
 if [ "$BIG" -eq 1 ]; then
     BIG_JOBS=(
@@ -125,7 +125,7 @@ if [ "$BIG" -eq 1 ]; then
         "audit-10m-history|$(lines "$C10M")|floor-10m|${A[*]} $C10M --out $OUT -j2 --history $A30M"
         "history-30m|$(lines "$A30M")||${A[*]} $ONE --out $OUT -j2 --history $A30M"
     )
-    [ -n "$PY" ] && BIG_JOBS+=("python-1m|$(lines "$C1M")|floor-1m|$PY scripts/peer/audit.py $C1M $BENCH/peer.csv")
+    [ -z "$PY" ] || BIG_JOBS+=("python-1m|$(lines "$C1M")|floor-1m|$PY scripts/peer/audit.py $C1M $BENCH/peer.csv")
 fi
 
 TIMES="$BENCH/times.tsv"
@@ -181,8 +181,12 @@ ratio() { # name-a name-b: median wall of a over b
 {
     echo
     echo "- \`-j2\` against \`-j1\` on 1M rows: $(ratio audit-1m-j1 audit-1m)x faster."
-    [ -n "$PY" ] && echo "- Python peer against the audit on 50k rows: the audit is $(ratio python-50k audit-50k)x faster."
-    [ -n "$PY" ] && [ "$BIG" -eq 1 ] && echo "- Python peer against the audit on 1M rows: the audit is $(ratio python-1m audit-1m)x faster."
+    if [ -n "$PY" ]; then
+        echo "- Python peer against the audit on 50k rows: the audit is $(ratio python-50k audit-50k)x faster."
+        if [ "$BIG" -eq 1 ]; then
+            echo "- Python peer against the audit on 1M rows: the audit is $(ratio python-1m audit-1m)x faster."
+        fi
+    fi
 } | tee -a "$TABLE"
 echo "(saved to ${TABLE#"$ROOT"/}; raw times in ${TIMES#"$ROOT"/})" >&2
 
