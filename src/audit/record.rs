@@ -142,7 +142,7 @@ pub(crate) struct Place<'a> {
 }
 
 /// Processes record number `record` (1-based, header excluded); its rows are appended to
-/// `out` (empty buffers kept from an earlier record: no allocation per record).
+/// `out` (the buffers of the records before it in its chunk, handed on in `Processed::out`).
 pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>, out: RecordOut) -> Processed {
     let line = rec.line();
     let mut p = Processed {

@@ -48,23 +48,6 @@ pub(crate) struct RecordOut {
     pub(crate) prune: Vec<u8>,
 }
 
-impl RecordOut {
-    /// Moves `other`'s rows to the end of these, leaving `other` empty with its buffers kept
-    /// for the next record.
-    pub(crate) fn append(&mut self, other: &mut RecordOut) {
-        for (to, from) in [
-            (&mut self.cleaned, &mut other.cleaned),
-            (&mut self.numbers, &mut other.numbers),
-            (&mut self.removed, &mut other.removed),
-            (&mut self.bad, &mut other.bad),
-            (&mut self.prune, &mut other.prune),
-        ] {
-            to.extend_from_slice(from);
-            from.clear();
-        }
-    }
-}
-
 /// The CSV outputs written while records stream.
 pub(crate) struct Streams {
     numbers: CsvFile,
