@@ -60,16 +60,50 @@ static MESSAGES: AtomicU8 = AtomicU8::new(0);
 
 /// Sets the language and masking of every message from here on.
 pub(crate) fn set_messages(m: Messages) {
-    MESSAGES.store(u8::from(m.zh) | (u8::from(m.mask) << 1), Ordering::Relaxed);
+    store(u8::from(m.zh) | (u8::from(m.mask) << 1));
 }
 
 /// The settings of messages.
 pub(crate) fn messages() -> Messages {
-    let bits = MESSAGES.load(Ordering::Relaxed);
+    let bits = load();
     Messages {
         zh: bits & 1 != 0,
         mask: bits & 2 != 0,
     }
+}
+
+/// Stores the bits of the settings for the whole process.
+#[cfg(not(test))]
+fn store(bits: u8) {
+    MESSAGES.store(bits, Ordering::Relaxed);
+}
+
+/// Loads the bits of the settings.
+#[cfg(not(test))]
+fn load() -> u8 {
+    MESSAGES.load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// In unit tests, the settings of this test's thread: tests run in parallel threads of
+    /// one process, and one that sets `zh` to check a Chinese message must not turn the
+    /// English messages of the others Chinese. Unset, the process-wide value is read.
+    static LOCAL: std::cell::Cell<Option<u8>> = const { std::cell::Cell::new(None) };
+}
+
+/// Stores the bits of the settings for this test thread only.
+#[cfg(test)]
+fn store(bits: u8) {
+    LOCAL.with(|l| l.set(Some(bits)));
+}
+
+/// Loads the bits of this test thread's settings, else the process-wide ones.
+#[cfg(test)]
+fn load() -> u8 {
+    LOCAL
+        .with(std::cell::Cell::get)
+        .unwrap_or_else(|| MESSAGES.load(Ordering::Relaxed))
 }
 
 /// True when messages are in Chinese.
@@ -281,6 +315,16 @@ mod tests {
     #[test_case("line 12: 5 fields" => "line 12: 5 fields"; "short numbers kept")]
     fn phone_runs_are_masked(text: &str) -> String {
         mask_digits(text).into_owned()
+    }
+
+    /// A setting made by one test stays on its thread (the others keep English).
+    #[test]
+    fn settings_in_tests_stay_on_their_thread() {
+        set_messages(Messages { zh: true, mask: false });
+        assert_eq!(tr("line", "行"), "行");
+        assert!(!std::thread::spawn(zh).join().unwrap());
+        set_messages(Messages::default());
+        assert_eq!(tr("line", "行"), "line");
     }
 
     #[test]

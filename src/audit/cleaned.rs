@@ -61,7 +61,7 @@ pub(crate) fn write(
     rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter, ctx.guard);
 }
 
-/// How many values [`write`] would take out of the record, without formatting anything
+/// How many values [`write()`] would take out of the record, without formatting anything
 /// (`--outputs summary`): the same three decisions, in the same order.
 pub(crate) fn count_removed(
     (found, history_prunes): (&[Found], &[Option<Fine>]),

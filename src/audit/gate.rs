@@ -117,9 +117,15 @@ impl Threshold {
     /// Parses `metric OP number[%]`.
     pub(crate) fn parse(expr: &str) -> anyhow::Result<Threshold> {
         let expr = expr.trim();
-        let at = expr
-            .find(['>', '<', '='])
-            .ok_or_else(|| anyhow::anyhow!("`{expr}`: expected METRIC>N, METRIC>N%, with > >= < <= or ="))?;
+        let echo = crate::text::clip(expr);
+        let zh = crate::text::zh();
+        let at = expr.find(['>', '<', '=']).ok_or_else(|| {
+            if zh {
+                anyhow::anyhow!("`{echo}`：应写成 METRIC>N 或 METRIC>N%，比较符可用 > >= < <= 或 =")
+            } else {
+                anyhow::anyhow!("`{echo}`: expected METRIC>N, METRIC>N%, with > >= < <= or =")
+            }
+        })?;
         let (metric, rest) = expr.split_at(at);
         let (op, value) = [
             (">=", Op::Ge),
@@ -131,11 +137,19 @@ impl Threshold {
         ]
         .iter()
         .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v)))
-        .ok_or_else(|| anyhow::anyhow!("`{expr}`: unknown operator"))?;
+        .ok_or_else(|| anyhow::anyhow!("`{echo}`: {}", crate::text::tr("unknown operator", "未知的比较符")))?;
         let metric = metric.trim().to_string();
         let known = PLAIN_METRICS.contains(&metric.as_str())
             || HISTORY_METRICS.contains(&metric.as_str())
             || Issue::ALL.iter().any(|i| i.code() == metric);
+        if !known && zh {
+            anyhow::bail!(
+                "`{echo}`：未知指标 `{}`；可用 {}，给了 --history 时还可用 {}，或 landline.length 这样的问题代码",
+                crate::text::clip(&metric),
+                PLAIN_METRICS.join(", "),
+                HISTORY_METRICS.join(", ")
+            );
+        }
         if !known {
             anyhow::bail!(
                 "`{expr}`: unknown metric `{metric}`; use {}, with --history {}, or an issue code such as landline.length",
@@ -152,7 +166,14 @@ impl Threshold {
             .parse()
             .ok()
             .filter(|t: &f64| t.is_finite() && *t >= 0.0)
-            .ok_or_else(|| anyhow::anyhow!("`{expr}`: threshold `{value}` is not a number"))?;
+            .ok_or_else(|| {
+                let value = crate::text::clip(value);
+                if zh {
+                    anyhow::anyhow!("`{echo}`：阈值 `{value}` 不是数字")
+                } else {
+                    anyhow::anyhow!("`{echo}`: threshold `{value}` is not a number")
+                }
+            })?;
         Ok(Threshold {
             metric,
             op,
@@ -189,6 +210,14 @@ impl Threshold {
 mod tests {
     use super::*;
     use test_case::test_case;
+
+    #[test]
+    fn parse_errors_are_chinese_with_zh() {
+        crate::text::set_messages(crate::text::Messages { zh: true, mask: false });
+        let err = Threshold::parse("bad_rows>x").unwrap_err().to_string();
+        crate::text::set_messages(crate::text::Messages::default());
+        assert_eq!(err, "`bad_rows>x`：阈值 `x` 不是数字");
+    }
 
     #[test_case("invalid>2%" => (">", 2.0, true))]
     #[test_case("landline.length>0" => (">", 0.0, false))]

@@ -310,14 +310,26 @@ fn malformed(rec: &Row, fields: &Fields, ctx: &Ctx<'_>) -> Option<String> {
         return Some(fault.reason(rec.line()));
     }
     if rec.has_nul() {
-        return Some("the record contains a NUL byte".into());
+        return Some(crate::text::tr("the record contains a NUL byte", "该记录含有 NUL 字节").into());
     }
+    let zh = crate::text::zh();
     // Fewer fields are read with empty trailing cells; more cannot be placed.
     if fields.len() > ctx.width {
-        return Some(format!("{} fields where the header has {}", fields.len(), ctx.width));
+        let (n, width) = (fields.len(), ctx.width);
+        return Some(if zh {
+            format!("{n} 个字段，而表头只有 {width} 列")
+        } else {
+            format!("{n} fields where the header has {width}")
+        });
     }
-    let long = fields.iter().map(str::len).max().unwrap_or(0);
-    (long > ctx.max_field).then(|| format!("a field of {long} bytes exceeds the limit of {} bytes", ctx.max_field))
+    let (long, max) = (fields.iter().map(str::len).max().unwrap_or(0), ctx.max_field);
+    (long > max).then(|| {
+        if zh {
+            format!("有一个字段长 {long} 字节，超过 {max} 字节的上限")
+        } else {
+            format!("a field of {long} bytes exceeds the limit of {max} bytes")
+        }
+    })
 }
 
 /// The customer id of a record: its id column, or its line when there is none.

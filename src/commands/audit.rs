@@ -16,6 +16,7 @@ use crate::input::{Encoding, InputOptions, Spool, must_be_file};
 use crate::phone::Engine;
 use crate::report::{FormulaGuard, OutputEncoding, ReportOptions};
 use crate::rules::RuleSet;
+use crate::text::{clip, tr, zh};
 
 /// Records per batch: large enough to keep every core busy, small enough to keep memory flat
 /// (8,192 peaked at 97-99 MiB on the 1M-row benchmark, 4,096 at 87 MiB, same speed within noise).
@@ -57,20 +58,35 @@ fn config(args: &AuditArgs, rules: &RuleSet) -> anyhow::Result<AuditConfig> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, std::num::NonZeroUsize::get))
         .build()
-        .context("starting worker threads")?;
+        .context(tr("starting worker threads", "启动工作线程"))?;
     let history = history_options(args)?;
     let prune = Prune::parse(&args.prune)?;
     if let Some(t) = checks.iter().find(|t| t.needs_history()).filter(|_| history.is_none()) {
+        if zh() {
+            anyhow::bail!("--fail-on `{t}`：`{}` 是通话记录指标，需要同时给出 --history", t.metric);
+        }
         anyhow::bail!(
             "--fail-on `{t}`: `{}` is a call-history metric: give --history too",
             t.metric
         );
     }
     if args.xlsx && args.outputs == OutputsArg::Summary {
-        anyhow::bail!("--xlsx writes the per-number workbooks and --outputs summary writes none: give one of them");
+        anyhow::bail!(
+            "{}",
+            tr(
+                "--xlsx writes the per-number workbooks and --outputs summary writes none: give one of them",
+                "--xlsx 会写出按号码的工作簿，而 --outputs summary 不写任何工作簿：两者只能给一个",
+            )
+        );
     }
     if prune.history && history.is_none() {
-        anyhow::bail!("--prune history takes out what the call history says to prune: give --history too");
+        anyhow::bail!(
+            "{}",
+            tr(
+                "--prune history takes out what the call history says to prune: give --history too",
+                "--prune history 按通话记录的结论剔除号码：需要同时给出 --history",
+            )
+        );
     }
     if args.input.as_os_str() != "-" {
         must_be_file(&args.input)?;
@@ -168,19 +184,36 @@ fn check_dial_prefix(prefix: &str) -> anyhow::Result<String> {
     if (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
         Ok(p.to_string())
     } else {
-        anyhow::bail!("--dial-prefix `{prefix}`: give the outside-line prefix as 1 to 4 digits, e.g. 9")
+        let echo = clip(prefix);
+        if zh() {
+            anyhow::bail!("--dial-prefix `{echo}`：外线前缀应为 1 到 4 位数字，例如 9");
+        }
+        anyhow::bail!("--dial-prefix `{echo}`: give the outside-line prefix as 1 to 4 digits, e.g. 9")
     }
 }
 
 /// `--encoding`: utf-8 or gb18030 (gbk, gb2312 and cp936 read as gb18030, their superset).
 fn parse_encoding(name: &str) -> anyhow::Result<Encoding> {
-    Encoding::parse(name).ok_or_else(|| anyhow::anyhow!("--encoding `{name}`: use utf-8 or gb18030"))
+    Encoding::parse(name).ok_or_else(|| {
+        let echo = clip(name);
+        if zh() {
+            anyhow::anyhow!("--encoding `{echo}`：请用 utf-8 或 gb18030")
+        } else {
+            anyhow::anyhow!("--encoding `{echo}`: use utf-8 or gb18030")
+        }
+    })
 }
 
 /// `--history-format`: generic, asterisk or freeswitch.
 fn parse_log_format(name: &str) -> anyhow::Result<LogFormat> {
-    LogFormat::parse(name)
-        .ok_or_else(|| anyhow::anyhow!("--history-format `{name}`: use generic, asterisk or freeswitch"))
+    LogFormat::parse(name).ok_or_else(|| {
+        let echo = clip(name);
+        if zh() {
+            anyhow::anyhow!("--history-format `{echo}`：请用 generic、asterisk 或 freeswitch")
+        } else {
+            anyhow::anyhow!("--history-format `{echo}`: use generic, asterisk or freeswitch")
+        }
+    })
 }
 
 /// `,` `;` `|`, a tab, or their names.
@@ -191,6 +224,34 @@ fn parse_delimiter(s: &str) -> anyhow::Result<u8> {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         "pipe" | "|" => Ok(b'|'),
         other if other.len() == 1 && other.is_ascii() && other != "\"" => Ok(other.as_bytes()[0]),
-        other => anyhow::bail!("--delimiter `{other}`: give one ASCII character, or comma, semicolon, tab, pipe"),
+        other if zh() => anyhow::bail!(
+            "--delimiter `{}`：请给一个 ASCII 字符，或 comma、semicolon、tab、pipe",
+            clip(other)
+        ),
+        other => anyhow::bail!(
+            "--delimiter `{}`: give one ASCII character, or comma, semicolon, tab, pipe",
+            clip(other)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_errors_are_chinese_with_zh() {
+        crate::text::set_messages(crate::text::Messages { zh: true, mask: false });
+        let zh = parse_delimiter("ab").unwrap_err().to_string();
+        crate::text::set_messages(crate::text::Messages::default());
+        assert_eq!(
+            zh,
+            "--delimiter `ab`：请给一个 ASCII 字符，或 comma、semicolon、tab、pipe"
+        );
+        let en = parse_delimiter("ab").unwrap_err().to_string();
+        assert_eq!(
+            en,
+            "--delimiter `ab`: give one ASCII character, or comma, semicolon, tab, pipe"
+        );
     }
 }

@@ -317,10 +317,14 @@ pub(crate) fn find(headers: &[String], name: &str) -> anyhow::Result<usize> {
             .filter(|n| (1..=headers.len()).contains(n))
             .map(|n| n - 1)
     };
-    exact
-        .or_else(loose)
-        .or_else(number)
-        .ok_or_else(|| anyhow::anyhow!("no column `{name}`; the header has: {}", list(headers)))
+    exact.or_else(loose).or_else(number).ok_or_else(|| {
+        let name = crate::text::clip(name);
+        if crate::text::zh() {
+            anyhow::anyhow!("没有 `{name}` 列；表头中的列有：{}", list(headers))
+        } else {
+            anyhow::anyhow!("no column `{name}`; the header has: {}", list(headers))
+        }
+    })
 }
 
 /// The headers, numbered, for messages. Each name is clipped and the list stops after a few
@@ -348,6 +352,15 @@ const LISTED_MAX: usize = 3 * crate::text::ECHO_MAX;
 mod tests {
     use super::*;
     use test_case::test_case;
+
+    #[test]
+    fn a_missing_column_is_told_in_chinese_with_zh() {
+        let headers = vec!["手机".to_string()];
+        crate::text::set_messages(crate::text::Messages { zh: true, mask: false });
+        let err = find(&headers, "电话").unwrap_err().to_string();
+        crate::text::set_messages(crate::text::Messages::default());
+        assert!(err.starts_with("没有 `电话` 列；表头中的列有："), "{err}");
+    }
 
     #[test_case("手机" => Some(Relation::Own))]
     #[test_case("手机号码" => Some(Relation::Own))]

@@ -86,10 +86,12 @@ pub(crate) struct Input {
 pub(crate) fn read_stdin(forced: Option<Encoding>) -> anyhow::Result<(String, Option<String>)> {
     use std::io::Read as _;
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| anyhow::Error::new(Unreadable(format!("reading standard input: {e}"))))?;
+    std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| {
+        anyhow::Error::new(Unreadable(format!(
+            "{} {e}",
+            crate::text::tr("reading standard input:", "读取标准输入：")
+        )))
+    })?;
     Ok(match decode_all(&bytes, forced) {
         Ok(text) => (text, None),
         Err(why) => (String::from_utf8_lossy(&bytes).into_owned(), Some(why)),
@@ -169,10 +171,14 @@ fn titles_note(text: &TextFile, header: &Header) -> String {
         .iter()
         .map(|(line, t)| format!("{line}: `{}`", clip(t)))
         .collect();
+    let (line, shown) = (header.line, shown.join(", "));
+    if crate::text::zh() {
+        return format!(
+            "{place}：表头在第 {line} 行；其上方的标题行已跳过（{shown}）；如需指定其他行，请用 --header-row N"
+        );
+    }
     format!(
-        "{place}: the header is on row {}; the title rows above it are skipped ({}); give --header-row N to choose another",
-        header.line,
-        shown.join(", ")
+        "{place}: the header is on row {line}; the title rows above it are skipped ({shown}); give --header-row N to choose another"
     )
 }
 
@@ -199,7 +205,7 @@ fn text_header(text: &TextFile, opts: &InputOptions) -> anyhow::Result<Header> {
     while candidates.len() < columns::HEADER_SCAN
         && records
             .read(&mut rec)
-            .with_context(|| format!("reading {}", text.display))?
+            .with_context(|| format!("{} {}", crate::text::tr("reading", "读取"), text.display))?
     {
         if opts.header_row.is_some_and(|n| rec.line > n) {
             break;
@@ -213,6 +219,12 @@ fn text_header(text: &TextFile, opts: &InputOptions) -> anyhow::Result<Header> {
         dialect::header_names(&rec.text, delimiter)
     };
     if let Some(n) = opts.header_row {
+        if candidates.is_empty() && crate::text::zh() {
+            anyhow::bail!(
+                "--header-row {n}：{} 的第 {n} 行没有表头（该行为空、位于带引号的字段内，或已超出文件末尾）",
+                text.display
+            );
+        }
         anyhow::ensure!(
             !candidates.is_empty(),
             "--header-row {n}: {} has no header on line {n} (it is blank, inside a quoted field, or past the end)",
@@ -275,11 +287,18 @@ fn sheet_header(book: &excel::Workbook, opts: &InputOptions) -> anyhow::Result<H
     }
     if candidates.is_empty() {
         return Err(match header_row {
+            Some(n) if crate::text::zh() => {
+                anyhow::anyhow!("--header-row {n}：{} 的第 {n} 行为空或已超出末尾", book.describe())
+            }
             Some(n) => anyhow::anyhow!(
                 "--header-row {n}: row {n} of {} is blank or past the end",
                 book.describe()
             ),
-            None => anyhow::Error::new(Unreadable(format!("{}: the sheet is empty", book.describe()))),
+            None => anyhow::Error::new(Unreadable(format!(
+                "{}: {}",
+                book.describe(),
+                crate::text::tr("the sheet is empty", "工作表为空")
+            ))),
         });
     }
     let names: Vec<Vec<String>> = candidates.iter().map(|(_, n)| n.clone()).collect();
@@ -302,6 +321,9 @@ fn sheet_header(book: &excel::Workbook, opts: &InputOptions) -> anyhow::Result<H
 /// (exit 2, issue 10: every row then came out bad and the run passed).
 fn header_text(rec: RawRecord, display: &str) -> anyhow::Result<Vec<u8>> {
     let shown = String::from_utf8_lossy(&rec.text);
+    if crate::text::zh() {
+        return header_text_zh(rec.fault, &shown, display).map(|()| rec.text);
+    }
     match rec.fault {
         None => Ok(rec.text),
         Some(Fault::TooLong { bytes }) => Err(anyhow::Error::new(Unreadable(format!(
@@ -313,6 +335,22 @@ fn header_text(rec: RawRecord, display: &str) -> anyhow::Result<Vec<u8>> {
             "{display}: the header (line 1) has a quoted field that never closes, so no column can be placed: \
              `{}`; fix the quote in the header",
             clip(&shown)
+        ),
+    }
+}
+
+/// [`header_text`]'s refusals in Chinese (`Ok` for a header without a fault).
+fn header_text_zh(fault: Option<Fault>, shown: &str, display: &str) -> anyhow::Result<()> {
+    match fault {
+        None => Ok(()),
+        Some(Fault::TooLong { bytes }) => Err(anyhow::Error::new(Unreadable(format!(
+            "{display}：表头行长 {bytes} 字节，超过 {} 字节的上限；其开头为 `{}`",
+            records::MAX_LINE,
+            clip(shown)
+        )))),
+        Some(_) => anyhow::bail!(
+            "{display}：表头（第 1 行）中有一个带引号的字段没有闭合，因此无法确定任何列：`{}`；请修正表头中的引号",
+            clip(shown)
         ),
     }
 }

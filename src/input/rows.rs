@@ -170,7 +170,7 @@ impl<R: BufRead + Send> RowSource for CsvRows<R> {
             if !self
                 .records
                 .read(rec)
-                .with_context(|| format!("reading {}", self.display))?
+                .with_context(|| format!("{} {}", crate::text::tr("reading", "读取"), self.display))?
             {
                 return Ok(false);
             }

@@ -222,8 +222,11 @@ fn spool_stdin(spool: &Spool) -> anyhow::Result<TempPath> {
     let (limit, why) = match spool.limit {
         Some(limit) => (limit, "--spool-limit"),
         None => match free_space(&spool.dir) {
-            Some(free) if free < DEFAULT_SPOOL_LIMIT => (free, "the free space where it is spooled"),
-            _ => (DEFAULT_SPOOL_LIMIT, "the default"),
+            Some(free) if free < DEFAULT_SPOOL_LIMIT => (
+                free,
+                crate::text::tr("the free space where it is spooled", "暂存位置的剩余空间"),
+            ),
+            _ => (DEFAULT_SPOOL_LIMIT, crate::text::tr("the default", "默认值")),
         },
     };
     let tmp = tempfile::Builder::new()
@@ -241,15 +244,27 @@ fn spool_stdin(spool: &Spool) -> anyhow::Result<TempPath> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(anyhow::Error::new(Unreadable(format!("standard input: {e}")))),
+            Err(e) => {
+                return Err(anyhow::Error::new(Unreadable(format!(
+                    "{}: {e}",
+                    crate::text::tr("standard input", "标准输入")
+                ))));
+            }
         };
         copied += n as u64;
         if copied > limit {
-            return Err(anyhow::Error::new(Unreadable(format!(
-                "standard input is larger than the spool limit of {} ({why}); the spool was removed. \
-                 Save the input to a file and audit the file, or give --spool-limit SIZE (e.g. 50G)",
-                human_bytes(limit)
-            ))));
+            let limit = human_bytes(limit);
+            return Err(anyhow::Error::new(Unreadable(if crate::text::zh() {
+                format!(
+                    "标准输入超过了暂存上限 {limit}（{why}）；暂存文件已删除。\
+                     请先把输入存成文件再检查该文件，或用 --spool-limit SIZE 调整上限（例如 50G）"
+                )
+            } else {
+                format!(
+                    "standard input is larger than the spool limit of {limit} ({why}); the spool was removed. \
+                     Save the input to a file and audit the file, or give --spool-limit SIZE (e.g. 50G)"
+                )
+            })));
         }
         out.write_all(&buf[..n]).map_err(|e| unwritable_spool(&spool.dir, &e))?;
     }
@@ -282,10 +297,12 @@ pub(crate) fn human_bytes(n: u64) -> String {
 
 /// The spool could not be written (disk full, read-only): exit 3.
 fn unwritable_spool(dir: &Path, e: &io::Error) -> anyhow::Error {
-    anyhow::Error::new(Unwritable(format!(
-        "spooling standard input into {}: {e}",
-        dir.display()
-    )))
+    let dir = dir.display();
+    anyhow::Error::new(Unwritable(if crate::text::zh() {
+        format!("将标准输入暂存到 {dir} 时出错：{e}")
+    } else {
+        format!("spooling standard input into {dir}: {e}")
+    }))
 }
 
 fn unreadable(display: &str, e: &io::Error) -> anyhow::Error {

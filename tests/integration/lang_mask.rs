@@ -160,3 +160,67 @@ fn a_failed_check_is_told_in_chinese() {
         stderr(&out)
     );
 }
+
+/// An Asterisk Master.csv of 200 readable calls and one whose start cannot be read.
+fn master_csv_bad_time() -> String {
+    let line = |t: &str| {
+        format!(
+            "\"\",\"02160001234\",\"13971234574\",\"outbound\",\"\",\"PJSIP/8007-1\",\"PJSIP/trunk-2\",\"Dial\",\
+             \"hello\",\"{t}\",,\"{t}\",5,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1.1\",\"\"\n"
+        )
+    };
+    let mut text: String = (0..200)
+        .map(|i| line(&format!("2026-11-03 10:{:02}:{:02}", i / 60, i % 60)))
+        .collect();
+    text.push_str(&line("yesterday noon"));
+    text
+}
+
+/// The per-line reasons of a call log and of a contact file follow `--lang`: stderr,
+/// report.md's bad-line example and bad_rows.csv's reason are Chinese with `zh`, and the
+/// English texts as before with `en`.
+#[test]
+fn line_reasons_follow_the_language() {
+    let cases = [
+        ("zh", "无法识别时间 `yesterday noon`", "4 个字段，而表头只有 3 列"),
+        (
+            "en",
+            "cannot read the time `yesterday noon`",
+            "4 fields where the header has 3",
+        ),
+    ];
+    for (lang, time_reason, row_reason) in cases {
+        let wd = Workdir::new();
+        wd.write("contacts.csv", format!("{CONTACTS}KH005,13971234575,,多余\n"));
+        wd.write("Master.csv", master_csv_bad_time());
+        let args = [
+            "audit",
+            "contacts.csv",
+            "--history",
+            "Master.csv",
+            "--out",
+            "out",
+            "--lang",
+            lang,
+        ];
+        // Refused at --max-unreadable 0, the log's message on stderr quotes the bad line.
+        let refused = wd.run(&[&args[..], &["--max-unreadable", "0"]].concat());
+        assert_exit(&refused, 3);
+        let err = stderr(&refused);
+        assert!(err.contains(time_reason), "--lang {lang}: {err}");
+        assert_exit(&wd.run(&args), 0);
+        let report = wd.read_string("out/report.md");
+        assert!(report.contains(time_reason), "--lang {lang}:\n{report}");
+        let bad_rows = wd.read_string("out/bad_rows.csv");
+        assert!(bad_rows.contains(row_reason), "--lang {lang}:\n{bad_rows}");
+        let other = if lang == "zh" {
+            "cannot read the time"
+        } else {
+            "无法识别时间"
+        };
+        assert!(
+            !err.contains(other) && !report.contains(other),
+            "--lang {lang}: {err}\n{report}"
+        );
+    }
+}

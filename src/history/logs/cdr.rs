@@ -5,23 +5,26 @@
 use super::RawAttempt;
 use super::format::{ASTERISK_MAX, ASTERISK_MIN, FREESWITCH_MIN};
 use crate::input::dialect::Fields;
-use crate::text::clip;
+use crate::text::{clip, zh};
 
 /// The attempt fields of an Asterisk `cdr_csv` record.
 pub(super) fn asterisk_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
     if !(ASTERISK_MIN..=ASTERISK_MAX).contains(&f.len()) {
-        return Err(format!(
-            "{} fields; an Asterisk cdr_csv record has {ASTERISK_MIN} to {ASTERISK_MAX}",
-            f.len()
-        ));
+        let n = f.len();
+        return Err(if zh() {
+            format!("{n} 个字段；Asterisk cdr_csv 记录应有 {ASTERISK_MIN} 到 {ASTERISK_MAX} 个")
+        } else {
+            format!("{n} fields; an Asterisk cdr_csv record has {ASTERISK_MIN} to {ASTERISK_MAX}")
+        });
     }
     let (dst, lastdata) = (f.get(2), f.get(8));
     let number = asterisk_number(dst, lastdata).ok_or_else(|| {
-        format!(
-            "no dialled number: dst is `{}` and lastdata `{}` holds none",
-            clip(dst),
-            clip(lastdata)
-        )
+        let (dst, lastdata) = (clip(dst), clip(lastdata));
+        if zh() {
+            format!("没有被叫号码：dst 为 `{dst}`，lastdata `{lastdata}` 中也没有")
+        } else {
+            format!("no dialled number: dst is `{dst}` and lastdata `{lastdata}` holds none")
+        }
     })?;
     Ok(RawAttempt {
         number,
@@ -36,10 +39,12 @@ pub(super) fn asterisk_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
 /// The attempt fields of a FreeSWITCH `mod_cdr_csv` record.
 pub(super) fn freeswitch_fields(f: &Fields) -> Result<RawAttempt<'_>, String> {
     if f.len() < FREESWITCH_MIN {
-        return Err(format!(
-            "{} fields; a FreeSWITCH CDR has at least {FREESWITCH_MIN} (through hangup_cause)",
-            f.len()
-        ));
+        let n = f.len();
+        return Err(if zh() {
+            format!("{n} 个字段；FreeSWITCH CDR 至少应有 {FREESWITCH_MIN} 个（到 hangup_cause 为止）")
+        } else {
+            format!("{n} fields; a FreeSWITCH CDR has at least {FREESWITCH_MIN} (through hangup_cause)")
+        });
     }
     Ok(RawAttempt {
         number: f.get(2),

@@ -46,7 +46,10 @@ pub(super) fn decide<R: std::io::BufRead>(
     let mut rec = RawRecord::default();
     let mut joined = String::new();
     let mut seen = 0u64;
-    while records.read(&mut rec).map_err(|e| format!("reading stopped: {e}"))? {
+    while records
+        .read(&mut rec)
+        .map_err(|e| format!("{} {e}", crate::text::tr("reading stopped:", "读取中断：")))?
+    {
         if is_blank(&rec.text) || rec.fault.is_some() {
             continue;
         }

@@ -92,14 +92,19 @@ fn percent(max: f64) -> String {
 /// Parses `--max-unreadable`: a percentage, `5%` or `5` (0 to 100), as a fraction.
 pub(crate) fn parse_max_unreadable(text: &str) -> anyhow::Result<f64> {
     let t = text.trim();
-    let value: f64 = t
-        .strip_suffix('%')
-        .unwrap_or(t)
-        .trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("--max-unreadable `{text}`: give a percentage such as 1% or 0.5%"))?;
+    let echo = crate::text::clip(text);
+    let value: f64 = t.strip_suffix('%').unwrap_or(t).trim().parse().map_err(|_| {
+        if crate::text::zh() {
+            anyhow::anyhow!("--max-unreadable `{echo}`：请给出百分比，例如 1% 或 0.5%")
+        } else {
+            anyhow::anyhow!("--max-unreadable `{echo}`: give a percentage such as 1% or 0.5%")
+        }
+    })?;
     if !(0.0..=100.0).contains(&value) {
-        anyhow::bail!("--max-unreadable `{text}`: give a percentage from 0% to 100%");
+        if crate::text::zh() {
+            anyhow::bail!("--max-unreadable `{echo}`：百分比应在 0% 到 100% 之间");
+        }
+        anyhow::bail!("--max-unreadable `{echo}`: give a percentage from 0% to 100%");
     }
     Ok(value / 100.0)
 }

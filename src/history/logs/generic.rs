@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 use super::RawAttempt;
 use crate::input::columns;
 use crate::input::dialect::Fields;
-use crate::text::clip;
+use crate::text::{clip, zh};
 
 /// Column choices for generic CSV logs
 /// (`--history-columns number=被叫号码,time=呼叫时间,outcome=结果,talk=时长,notes=备注`, or
@@ -40,19 +40,38 @@ impl HistoryColumns {
     pub(crate) fn parse(spec: &str) -> anyhow::Result<HistoryColumns> {
         let mut cols = HistoryColumns::default();
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let echo = clip(item);
             let Some((role, name)) = item.split_once('=') else {
-                bail!("`{item}` is not ROLE=COLUMN (roles: {ROLE_NAMES})");
+                if zh() {
+                    bail!("`{echo}` 不是 ROLE=COLUMN 的写法（角色：{ROLE_NAMES}）");
+                }
+                bail!("`{echo}` is not ROLE=COLUMN (roles: {ROLE_NAMES})");
             };
             let (role, name) = (role.trim(), name.trim());
             if name.is_empty() {
-                bail!("`{item}` names no column");
+                if zh() {
+                    bail!("`{echo}` 没有给出列名");
+                }
+                bail!("`{echo}` names no column");
             }
-            let role = Role::parse(role).with_context(|| format!("unknown role `{role}` (roles: {ROLE_NAMES})"))?;
+            let role = Role::parse(role).with_context(|| {
+                if zh() {
+                    format!("未知角色 `{}`（角色：{ROLE_NAMES}）", clip(role))
+                } else {
+                    format!("unknown role `{}` (roles: {ROLE_NAMES})", clip(role))
+                }
+            })?;
             if cols.slot(role).replace(name.to_string()).is_some() {
+                if zh() {
+                    bail!("角色 `{}` 给了两次", role.name());
+                }
                 bail!("role `{}` is given twice", role.name());
             }
         }
         if cols.time.is_some() && (cols.date.is_some() || cols.clock.is_some()) {
+            if zh() {
+                bail!("开始时间请用 time=COLUMN，或用 date=COLUMN,clock=COLUMN 给出，不能两者都给");
+            }
             bail!("give the start as time=COLUMN, or as date=COLUMN,clock=COLUMN, not both");
         }
         Ok(cols)
@@ -294,7 +313,12 @@ impl GenericColumns {
     /// short or long record has lost or gained a delimiter and its columns may be shifted.
     pub(super) fn fields<'a>(&self, f: &'a Fields) -> Result<RawAttempt<'a>, String> {
         if f.len() != self.headers.len() {
-            return Err(format!("{} fields; the header has {}", f.len(), self.headers.len()));
+            let (n, width) = (f.len(), self.headers.len());
+            return Err(if zh() {
+                format!("{n} 个字段；表头有 {width} 列")
+            } else {
+                format!("{n} fields; the header has {width}")
+            });
         }
         let get = |i: Option<usize>| i.map_or("", |i| f.get(i));
         let (time, clock) = match self.pair.filter(|_| self.split) {
@@ -383,6 +407,14 @@ fn partner(headers: &[String], time: usize, taken: &[Option<usize>]) -> Option<(
 }
 
 fn missing(role: Role, headers: &[String]) -> anyhow::Error {
+    if zh() {
+        return anyhow::anyhow!(
+            "表头中找不到 {} 列：{}\n请用 --history-columns 指定，例如 --history-columns \
+             number=被叫号码,time=呼叫时间（列名或从 1 起的列号）；通话记录需要有表头行",
+            role.name(),
+            columns::list(headers)
+        );
+    }
     anyhow::anyhow!(
         "no {} column found in the header: {}\nname it with --history-columns, e.g. --history-columns \
          number=被叫号码,time=呼叫时间 (names or 1-based numbers); the log needs a header row",

@@ -43,7 +43,7 @@ use jiff::tz::TimeZone;
 use crate::exit::Unreadable;
 use crate::input::dialect::{self, Fields};
 use crate::input::{Encoding, Fault, RawRecord, RecordReader, TextFile, is_blank};
-use crate::text::clip;
+use crate::text::{clip, tr, zh};
 use cdr::{asterisk_fields, freeswitch_fields};
 use generic::GenericColumns;
 
@@ -155,26 +155,36 @@ impl LogReader {
         let (format, columns, tz) = (opts.format, &opts.columns, opts.tz.clone());
         let text = TextFile::open_sheet(path, None, opts.sheet.as_deref())?;
         let display = text.display.clone();
-        let first = text
-            .first_record()?
-            .ok_or_else(|| anyhow::Error::new(Unreadable(format!("{display}: the log is empty"))))?;
+        let first = text.first_record()?.ok_or_else(|| {
+            anyhow::Error::new(Unreadable(format!(
+                "{display}: {}",
+                tr("the log is empty", "通话记录为空")
+            )))
+        })?;
         let format = format.unwrap_or_else(|| detect(&dialect::split_fields(&first.text, b',')));
         // A generic log's header places every column: one that cannot be cut is fatal.
         // Like the contact input's: a header over the length limit is unreadable (exit 3), a
         // broken quote in it a header no flag can place (exit 2).
         if let Some(fault) = first.fault.filter(|_| format == LogFormat::Generic) {
-            let why = format!(
-                "{display}: the log's header cannot be read: {} (`{}`)",
-                fault.reason(first.line),
-                clip(&String::from_utf8_lossy(&first.text))
-            );
+            let header = String::from_utf8_lossy(&first.text);
+            let (reason, echo) = (fault.reason(first.line), clip(&header));
+            let why = if zh() {
+                format!("{display}：通话记录的表头无法读取：{reason}（`{echo}`）")
+            } else {
+                format!("{display}: the log's header cannot be read: {reason} (`{echo}`)")
+            };
             return Err(match fault {
                 Fault::TooLong { .. } => anyhow::Error::new(Unreadable(why)),
                 _ => anyhow::Error::msg(why),
             });
         }
-        let (mut layout, delimiter) = layout_of(format, &first.text, columns)
-            .with_context(|| format!("reading attempt log {display} as {format}"))?;
+        let (mut layout, delimiter) = layout_of(format, &first.text, columns).with_context(|| {
+            if zh() {
+                format!("按 {format} 格式读取通话记录 {display}")
+            } else {
+                format!("reading attempt log {display} as {format}")
+            }
+        })?;
         // A generic log's first record is its header; a CDR's is its first call.
         let header = (format == LogFormat::Generic).then_some(first.line);
         let decided = decide::decide(text.records(delimiter, header)?, &mut layout, delimiter, opts)
@@ -222,6 +232,17 @@ impl LogReader {
     /// What a line must hold to be read: the time format and, for a generic log, the columns
     /// (for the message that refuses a log with too many unreadable lines).
     pub(crate) fn expected(&self) -> String {
+        if zh() {
+            let time = match &self.layout {
+                Layout::Generic(cols) => format!("{}，位于 {}", self.time, cols.time_header()),
+                Layout::Asterisk => format!("{}，位于 start（第 10 个字段）", self.time),
+                Layout::FreeSwitch => format!("{}，位于 start_stamp（第 5 个字段）", self.time),
+            };
+            return match &self.layout {
+                Layout::Generic(cols) => format!("{} 格式的行，时间为 {time}；列 {}", self.format(), cols.describe()),
+                _ => format!("{} 格式的行，时间为 {time}", self.format()),
+            };
+        }
         let time = match &self.layout {
             Layout::Generic(cols) => format!("{} in {}", self.time, cols.time_header()),
             Layout::Asterisk => format!("{} in start (10th field)", self.time),
@@ -323,7 +344,10 @@ impl Iterator for LogReader {
                     // The scan already read the whole file, so this is a disk error mid-way:
                     // report it where it happened and stop rather than loop on it.
                     self.done = true;
-                    return Some(Err((self.rec.line, format!("reading stopped: {e}"))));
+                    return Some(Err((
+                        self.rec.line,
+                        format!("{} {e}", tr("reading stopped:", "读取中断：")),
+                    )));
                 }
             }
         }
@@ -346,6 +370,9 @@ impl Layout {
 fn layout_of(format: LogFormat, first: &[u8], columns: &HistoryColumns) -> anyhow::Result<(Layout, u8)> {
     if format != LogFormat::Generic && !columns.is_empty() {
         // A CDR has no header to name; saying so catches a generic log misread as a CDR.
+        if zh() {
+            bail!("--history-columns 指定的是表头中的列，但 {format} CDR 没有表头");
+        }
         bail!("--history-columns names header columns, but {format} CDRs have no header");
     }
     Ok(match format {
@@ -376,11 +403,11 @@ impl RawAttempt<'_> {
     fn into_attempt(self, line: u64, format: &TimeFormat, tz: &TimeZone) -> Result<Attempt, String> {
         let number = self.number.trim();
         if number.is_empty() {
-            return Err("the number is empty".to_string());
+            return Err(tr("the number is empty", "号码为空").to_string());
         }
         let time = self.read_time(format, tz)?;
         let talk_seconds = match self.talk.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => Some(parse_talk(t).ok_or_else(|| format!("cannot read the talk time `{}`", clip(t)))?),
+            Some(t) => Some(parse_talk(t).ok_or_else(|| unreadable_talk(t))?),
             None => None,
         };
         Ok(Attempt {
@@ -401,9 +428,25 @@ impl RawAttempt<'_> {
             None => self.time.trim(),
             Some(clock) => join(&mut buf, self.time.trim(), clock.trim()).unwrap_or(""),
         };
-        format
-            .read(text, tz)
-            .ok_or_else(|| format!("cannot read the time `{}`", clip(text)))
+        format.read(text, tz).ok_or_else(|| unreadable_time(text))
+    }
+}
+
+/// Why a line's start time cannot be read (the line is then counted unreadable).
+fn unreadable_time(text: &str) -> String {
+    if zh() {
+        format!("无法识别时间 `{}`", clip(text))
+    } else {
+        format!("cannot read the time `{}`", clip(text))
+    }
+}
+
+/// Why a line's talk time cannot be read.
+fn unreadable_talk(text: &str) -> String {
+    if zh() {
+        format!("无法识别通话时长 `{}`", clip(text))
+    } else {
+        format!("cannot read the talk time `{}`", clip(text))
     }
 }
 
@@ -421,3 +464,6 @@ fn join<'b>(buf: &'b mut [u8; 96], date: &str, clock: &str) -> Option<&'b str> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod lang_tests;

@@ -157,8 +157,49 @@ pub(crate) enum EncodingError {
     NotText(NotText),
 }
 
+impl EncodingError {
+    /// The message in Chinese (`--lang zh`).
+    fn fmt_zh(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodingError::Io(err) => write!(f, "无法读取输入：{err}"),
+            EncodingError::Invalid {
+                encoding: None,
+                offset,
+                line,
+            } => write!(
+                f,
+                "既不是有效的 UTF-8 也不是有效的 GB18030：第一个错误字节序列位于字节偏移 {offset}（第 {line} 行）；\
+                 如果知道文件编码，请用 --encoding 指定"
+            ),
+            EncodingError::Invalid {
+                encoding: Some(e),
+                offset,
+                line,
+            } => write!(
+                f,
+                "不是有效的 {name}（该编码由文件的字节顺序标记或 --encoding 指定）：第一个错误字节序列位于\
+                 字节偏移 {offset}（第 {line} 行）；请用 --encoding 指定文件的实际编码，或把文件另存为 UTF-8",
+                name = e.label()
+            ),
+            EncodingError::Mixed {
+                utf8_line,
+                gb18030_line,
+            } => write!(
+                f,
+                "文件混用了多种编码：第 {utf8_line} 行是 UTF-8，第 {gb18030_line} 行是 GB18030；按 GB18030 读取\
+                 会悄悄损坏 UTF-8 的行，请先把文件转换为同一种编码"
+            ),
+            EncodingError::Utf16 => f.write_str("不支持 UTF-16：请把文件另存为 UTF-8 或 GB18030 的 CSV"),
+            EncodingError::NotText(found) => fmt::Display::fmt(found, f),
+        }
+    }
+}
+
 impl fmt::Display for EncodingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if crate::text::zh() {
+            return self.fmt_zh(f);
+        }
         match self {
             EncodingError::Io(err) => write!(f, "could not read the input: {err}"),
             EncodingError::Invalid {
@@ -207,3 +248,24 @@ impl std::error::Error for EncodingError {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod lang_tests {
+    use super::*;
+
+    #[test]
+    fn a_mixed_file_is_told_in_chinese_with_zh() {
+        let err = EncodingError::Mixed {
+            utf8_line: 2,
+            gb18030_line: 5,
+        };
+        assert!(err.to_string().starts_with("the file mixes encodings: line 2 is UTF-8"));
+        crate::text::set_messages(crate::text::Messages { zh: true, mask: false });
+        let zh = err.to_string();
+        crate::text::set_messages(crate::text::Messages::default());
+        assert!(
+            zh.starts_with("文件混用了多种编码：第 2 行是 UTF-8，第 5 行是 GB18030"),
+            "{zh}"
+        );
+    }
+}

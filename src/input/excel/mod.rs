@@ -148,6 +148,17 @@ fn worksheets(file: &Path, kind: Kind) -> Result<Vec<String>, String> {
 
 /// A workbook that cannot be read, in words that say what to do.
 fn unreadable_book(display: &str, kind: Kind, why: &str) -> anyhow::Error {
+    if crate::text::zh() {
+        let hint = if why.to_lowercase().contains("password") {
+            "文件设有密码保护：请在 Excel 中打开，去掉密码（文件 > 信息 > 保护工作簿）后重新保存"
+        } else {
+            "文件可能已损坏，或根本不是工作簿：请在 Excel 中打开后重新保存，或把工作表另存为 CSV UTF-8"
+        };
+        return anyhow::Error::new(Unreadable(format!(
+            "{display}：无法作为 Excel 工作簿（.{}）读取：{why}；{hint}",
+            kind.as_str()
+        )));
+    }
     let hint = if why.to_lowercase().contains("password") {
         "it is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook) \
          and save it again"

@@ -61,6 +61,9 @@ pub(crate) enum Fault {
 impl Fault {
     /// The bad-row reason for a record starting on `line`.
     pub(crate) fn reason(self, line: u64) -> String {
+        if crate::text::zh() {
+            return self.reason_zh(line);
+        }
         let reread = |to: u64| match to - line {
             0 => String::new(),
             1 => format!("; line {to} is read as a record of its own"),
@@ -85,6 +88,32 @@ impl Fault {
                 format!(
                     "the line is {bytes} bytes long, more than the limit of {MAX_LINE} bytes; only its start is kept"
                 )
+            }
+        }
+    }
+
+    /// [`Fault::reason`] in Chinese.
+    fn reason_zh(self, line: u64) -> String {
+        let reread = |to: u64| match to - line {
+            0 => String::new(),
+            1 => format!("；第 {to} 行按单独一条记录读取"),
+            _ => format!("；第 {}-{to} 行各按单独的记录读取", line + 1),
+        };
+        match self {
+            Fault::Unclosed { to, at_end: true } => {
+                format!("第 {line} 行开始的带引号字段直到输入结束都没有闭合{}", reread(to))
+            }
+            Fault::Unclosed { to, at_end: false } => format!(
+                "第 {line} 行开始的带引号字段在 {MAX_QUOTED_LINES} 行或 {MAX_QUOTED_BYTES} 字节内没有闭合\
+                 （已跨越第 {line}-{to} 行）{}",
+                reread(to)
+            ),
+            Fault::Swallows { whole } => format!(
+                "第 {line} 行有一个多余的引号，它开始的字段会吞掉第 {whole} 行，而该行本身是一条完整记录{}",
+                reread(whole)
+            ),
+            Fault::TooLong { bytes } => {
+                format!("该行长 {bytes} 字节，超过 {MAX_LINE} 字节的上限；只保留了开头部分")
             }
         }
     }

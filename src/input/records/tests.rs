@@ -204,3 +204,19 @@ fn lines_read_again_after_a_stray_quote_keep_their_line_ends() {
         ]
     );
 }
+
+#[test]
+fn fault_reasons_are_chinese_with_zh() {
+    let fault = Fault::Unclosed { to: 4, at_end: true };
+    assert_eq!(
+        fault.reason(3),
+        "a quoted field opened on line 3 never closes before the end of the input; line 4 is read as a record of its own"
+    );
+    crate::text::set_messages(crate::text::Messages { zh: true, mask: false });
+    let zh = fault.reason(3);
+    crate::text::set_messages(crate::text::Messages::default());
+    assert_eq!(
+        zh,
+        "第 3 行开始的带引号字段直到输入结束都没有闭合；第 4 行按单独一条记录读取"
+    );
+}

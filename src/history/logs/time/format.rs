@@ -137,8 +137,16 @@ impl Decider {
         match (self.slash_max.0 > 12, self.slash_max.1 > 12) {
             (true, false) => Ok(Order::DayFirst),
             (false, true) => Ok(Order::MonthFirst),
-            (true, true) => Err("some dates have a first part over 12 and some a second".to_string()),
-            (false, false) => Err("no date has a part over 12, so month and day cannot be told apart".to_string()),
+            (true, true) => Err(crate::text::tr(
+                "some dates have a first part over 12 and some a second",
+                "有的日期第一部分大于 12，有的第二部分大于 12",
+            )
+            .to_string()),
+            (false, false) => Err(crate::text::tr(
+                "no date has a part over 12, so month and day cannot be told apart",
+                "没有哪个日期有大于 12 的部分，无法分辨月和日",
+            )
+            .to_string()),
         }
     }
 
@@ -146,8 +154,16 @@ impl Decider {
     pub(crate) fn decide(&self, column: &str) -> Result<TimeFormat, String> {
         let example = self.example.as_deref().unwrap_or("");
         let Some(shape) = self.winner() else {
-            return Err(if self.values == 0 {
+            let zh = crate::text::zh();
+            return Err(if self.values == 0 && zh {
+                format!("时间列（{column}）在每一行都为空")
+            } else if self.values == 0 {
                 format!("the time column ({column}) is empty on every line")
+            } else if zh {
+                format!(
+                    "时间列（{column}）中没有已知写法的时间（例如 `{example}`）：\
+                     请用 --time-format 指定格式，例如 --time-format '%d/%m/%Y %H:%M'"
+                )
             } else {
                 format!(
                     "the time column ({column}) holds no time in a known shape (e.g. `{example}`): \
@@ -159,6 +175,12 @@ impl Decider {
             Shape::YearFirst(h) => TimeFormat::YearFirst(h),
             Shape::Slash(h) => {
                 let order = self.order().map_err(|why| {
+                    if crate::text::zh() {
+                        return format!(
+                            "时间列（{column}）的日期写作 `{example}`，但{why}：请用 --time-format 指定顺序，\
+                             例如 --time-format '%d/%m/%Y %H:%M' 或 '%m/%d/%Y %H:%M'"
+                        );
+                    }
                     format!(
                         "the time column ({column}) writes dates as `{example}`, but {why}: give the order \
                          with --time-format, e.g. --time-format '%d/%m/%Y %H:%M' or '%m/%d/%Y %H:%M'"

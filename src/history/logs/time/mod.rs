@@ -19,11 +19,16 @@ pub(crate) use range::{Plausible, TimeRange};
 /// detected without it).
 pub(crate) fn check_time_format(format: &str) -> anyhow::Result<String> {
     let probe = jiff::civil::date(2026, 11, 3).at(19, 5, 0, 0);
-    jiff::fmt::strtime::format(format, probe).map_err(|e| anyhow::anyhow!("--time-format `{format}`: {e}"))?;
+    jiff::fmt::strtime::format(format, probe)
+        .map_err(|e| anyhow::anyhow!("--time-format `{}`: {e}", crate::text::clip(format)))?;
     let has = |d: &[&str]| d.iter().any(|d| format.contains(d));
     let dated = has(&["%Y", "%y", "%F", "%D"]) && has(&["%m", "%d", "%e", "%b", "%B", "%j", "%F", "%D"]);
     if !(dated && has(&["%H", "%I", "%l", "%k", "%T", "%R"])) {
-        anyhow::bail!("--time-format `{format}`: give a date and a time of day, e.g. '%d/%m/%Y %H:%M'");
+        let echo = crate::text::clip(format);
+        if crate::text::zh() {
+            anyhow::bail!("--time-format `{echo}`：格式须包含日期和时刻，例如 '%d/%m/%Y %H:%M'");
+        }
+        anyhow::bail!("--time-format `{echo}`: give a date and a time of day, e.g. '%d/%m/%Y %H:%M'");
     }
     Ok(format.to_string())
 }
@@ -146,7 +151,14 @@ pub(crate) fn time_zone(name: &str) -> anyhow::Result<TimeZone> {
     BUNDLED
         .get_or_init(TimeZoneDatabase::bundled)
         .get(name.trim())
-        .with_context(|| format!("unknown time zone `{name}`: use an IANA name such as Asia/Shanghai, or +08:00"))
+        .with_context(|| {
+            let echo = crate::text::clip(name);
+            if crate::text::zh() {
+                format!("未知时区 `{echo}`：请用 IANA 名称（如 Asia/Shanghai）或 +08:00 这样的偏移")
+            } else {
+                format!("unknown time zone `{echo}`: use an IANA name such as Asia/Shanghai, or +08:00")
+            }
+        })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! represented) to one day after `--as-of`, or after now; `--history-time-range FROM..TO`
 //! sets either end.
 
+use crate::text::{clip, tr, zh};
 use anyhow::Context as _;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -38,20 +39,31 @@ impl TimeRange {
     /// end left empty keeps its default (`2024-01-01..`). A `TO` date alone means the end of
     /// that day.
     pub(crate) fn parse(text: &str) -> anyhow::Result<TimeRange> {
+        let echo = clip(text);
         let (from, to) = text.split_once("..").with_context(|| {
-            format!("`{text}`: give FROM..TO, e.g. 2024-01-01..2026-12-31 (either end may be left out)")
+            if zh() {
+                format!("`{echo}`：请写成 FROM..TO，例如 2024-01-01..2026-12-31（两端都可省略）")
+            } else {
+                format!("`{echo}`: give FROM..TO, e.g. 2024-01-01..2026-12-31 (either end may be left out)")
+            }
         })?;
         let range = TimeRange {
-            from: end(from, false).with_context(|| format!("`{text}`: FROM"))?,
-            to: end(to, true).with_context(|| format!("`{text}`: TO"))?,
+            from: end(from, false).with_context(|| format!("`{echo}`: FROM"))?,
+            to: end(to, true).with_context(|| format!("`{echo}`: TO"))?,
         };
         if range.from.is_some_and(|from| from < EARLIEST) {
-            anyhow::bail!("`{text}`: FROM cannot be before 2000-01-01 (the history counts time from it)");
+            if zh() {
+                anyhow::bail!("`{echo}`：FROM 不能早于 2000-01-01（历史记录从这一天起计时）");
+            }
+            anyhow::bail!("`{echo}`: FROM cannot be before 2000-01-01 (the history counts time from it)");
         }
         if let (Some(from), Some(to)) = (range.from, range.to)
             && from > to
         {
-            anyhow::bail!("`{text}`: FROM is after TO");
+            if zh() {
+                anyhow::bail!("`{echo}`：FROM 晚于 TO");
+            }
+            anyhow::bail!("`{echo}`: FROM is after TO");
         }
         Ok(range)
     }
@@ -61,18 +73,21 @@ impl TimeRange {
     pub(crate) fn resolve(self, tz: &TimeZone, upper: Timestamp) -> anyhow::Result<Plausible> {
         let at = |dt: DateTime| {
             tz.to_timestamp(dt).with_context(|| {
-                format!(
-                    "--history-time-range: {dt} in {}",
-                    tz.iana_name().unwrap_or("the time zone")
-                )
+                let zone = tz.iana_name().unwrap_or(tr("the time zone", "该时区"));
+                if zh() {
+                    format!("--history-time-range：{zone} 中的 {dt}")
+                } else {
+                    format!("--history-time-range: {dt} in {zone}")
+                }
             })
         };
         let from = at(self.from.unwrap_or(EARLIEST))?;
         let to = match self.to {
             Some(to) => at(to)?,
-            None => upper
-                .checked_add(24.hours())
-                .context("--history-time-range: the end is out of range")?,
+            None => upper.checked_add(24.hours()).context(tr(
+                "--history-time-range: the end is out of range",
+                "--history-time-range：结束时间超出范围",
+            ))?,
         };
         Ok(Plausible { from, to })
     }
@@ -85,12 +100,12 @@ impl Plausible {
             return Ok(());
         }
         let local = |t: Timestamp| tz.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string();
-        Err(format!(
-            "the time {} is outside the plausible range {}..{} (set it with --history-time-range)",
-            local(t),
-            local(self.from),
-            local(self.to)
-        ))
+        let (t, from, to) = (local(t), local(self.from), local(self.to));
+        Err(if zh() {
+            format!("时间 {t} 不在合理范围 {from}..{to} 内（可用 --history-time-range 设置）")
+        } else {
+            format!("the time {t} is outside the plausible range {from}..{to} (set it with --history-time-range)")
+        })
     }
 }
 
@@ -108,10 +123,13 @@ fn end(text: &str, last: bool) -> anyhow::Result<Option<DateTime>> {
         let time = if last { (23, 59, 59) } else { (0, 0, 0) };
         return Ok(Some(date.at(time.0, time.1, time.2, 0)));
     }
-    let dt: DateTime = text
-        .replacen(' ', "T", 1)
-        .parse()
-        .with_context(|| format!("`{text}`: use YYYY-MM-DD or YYYY-MM-DD HH:MM"))?;
+    let dt: DateTime = text.replacen(' ', "T", 1).parse().with_context(|| {
+        if zh() {
+            format!("`{}`：请用 YYYY-MM-DD 或 YYYY-MM-DD HH:MM", clip(text))
+        } else {
+            format!("`{}`: use YYYY-MM-DD or YYYY-MM-DD HH:MM", clip(text))
+        }
+    })?;
     Ok(Some(dt))
 }
 

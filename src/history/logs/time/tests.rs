@@ -109,3 +109,20 @@ fn clocks(text: &str) -> bool {
 fn time_formats(format: &str) -> bool {
     check_time_format(format).is_ok()
 }
+
+#[test]
+fn flag_errors_are_chinese_with_zh() {
+    crate::text::set_messages(crate::text::Messages { zh: true, mask: false });
+    let zone = time_zone("Mars/Olympus").unwrap_err().to_string();
+    let range = super::TimeRange::parse("2026-01-01..2025-01-01")
+        .unwrap_err()
+        .to_string();
+    let format = check_time_format("%H:%M").unwrap_err().to_string();
+    crate::text::set_messages(crate::text::Messages::default());
+    assert!(zone.starts_with("未知时区 `Mars/Olympus`"), "{zone}");
+    assert_eq!(range, "`2026-01-01..2025-01-01`：FROM 晚于 TO");
+    assert!(
+        format.starts_with("--time-format `%H:%M`：格式须包含日期和时刻"),
+        "{format}"
+    );
+}
