@@ -32,17 +32,17 @@ pub(crate) fn write(
         for (f, by_history) in found.iter().zip(history_prunes).filter(|(f, _)| f.pos == pos) {
             any = true;
             let raw = f.number.raw(original);
-            if ctx.prune.takes(f.number.issues) {
-                removed(p, at, raw, f.number.issues, Some(&f.number), ctx);
-            } else if let Some(fine) = by_history.filter(|_| ctx.prune.history) {
-                let reason = prune_reason(fine, ctx.lang);
-                let suggested = f.number.suggested(ctx.engine.rules()).unwrap_or_default();
-                removed_row(p, at, (raw, &suggested), (f.number.issues, reason), ctx.guard);
-            } else {
-                kept.push(f.number.cleaned());
+            match taken_out(f, *by_history, ctx) {
+                Some(Taken::ByIssues) => removed(p, at, raw, f.number.issues, Some(&f.number), ctx),
+                Some(Taken::ByHistory(fine)) => {
+                    let reason = prune_reason(fine, ctx.lang);
+                    let suggested = f.number.suggested(ctx.engine.rules()).unwrap_or_default();
+                    removed_row(p, at, (raw, &suggested), (f.number.issues, reason), ctx.guard);
+                }
+                None => kept.push(f.number.cleaned()),
             }
         }
-        let text_only = !any && !cells[pos].contains(Issue::Empty) && !original.trim().is_empty();
+        let text_only = is_text_only(any, cells[pos], original);
         if text_only && ctx.prune.takes(cells[pos]) {
             // A cell with text but no number (无, 不详, a name): taken out whole, with why.
             removed(p, at, original, cells[pos], None, ctx);
@@ -61,8 +61,8 @@ pub(crate) fn write(
     rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter, ctx.guard);
 }
 
-/// How many values [`write()`] would take out of the record, without formatting anything
-/// (`--outputs summary`): the same three decisions, in the same order.
+/// How many values [`write()`] takes out of the record, without formatting anything
+/// (`--outputs summary`): the same decisions, [`taken_out`] and [`is_text_only`].
 pub(crate) fn count_removed(
     (found, history_prunes): (&[Found], &[Option<Fine>]),
     cells: &[IssueSet],
@@ -74,14 +74,36 @@ pub(crate) fn count_removed(
         let mut any = false;
         for (f, by_history) in found.iter().zip(history_prunes).filter(|(f, _)| f.pos == pos) {
             any = true;
-            let pruned = ctx.prune.takes(f.number.issues) || (ctx.prune.history && by_history.is_some());
-            removed += u32::from(pruned);
+            removed += u32::from(taken_out(f, *by_history, ctx).is_some());
         }
-        let original = fields.get(col.index);
-        let text_only = !any && !cells[pos].contains(Issue::Empty) && !original.trim().is_empty();
+        let text_only = is_text_only(any, cells[pos], fields.get(col.index));
         removed += u32::from(text_only && ctx.prune.takes(cells[pos]));
     }
     removed
+}
+
+/// Why a found number leaves the cleaned file.
+enum Taken {
+    /// Its issues are among those `--prune` names.
+    ByIssues,
+    /// `--prune history`, and the history prunes it for this fine status.
+    ByHistory(Fine),
+}
+
+/// Whether, and why, a found number is taken out; `by_history` is the fine status the history
+/// prunes it for, if it does.
+fn taken_out(f: &Found, by_history: Option<Fine>, ctx: &Ctx<'_>) -> Option<Taken> {
+    if ctx.prune.takes(f.number.issues) {
+        Some(Taken::ByIssues)
+    } else {
+        by_history.filter(|_| ctx.prune.history).map(Taken::ByHistory)
+    }
+}
+
+/// Whether a phone cell holds text but no number (无, 不详, a name): it has no number, is
+/// not empty, and is not blank.
+fn is_text_only(any_number: bool, cell: IssueSet, original: &str) -> bool {
+    !any_number && !cell.contains(Issue::Empty) && !original.trim().is_empty()
 }
 
 /// One row of removed.csv: the value taken out, its whole cell, and why.

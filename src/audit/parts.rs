@@ -156,13 +156,13 @@ impl Parts {
     }
 
     /// Every customer, merged, in order of first line (ties by id).
-    pub(crate) fn finish(mut self, dir: &Path) -> io::Result<Box<dyn Iterator<Item = io::Result<CustomerPart>>>> {
+    pub(crate) fn finish(mut self) -> io::Result<Box<dyn Iterator<Item = io::Result<CustomerPart>>>> {
         if let Some(last) = self.open.take() {
             self.finish_one(last)?;
         }
         match self.mode {
             Mode::Grouped { log, .. } => Ok(Box::new(log.finish()?)),
-            Mode::Scattered(sorter) => by_line(sorter, dir, self.budget),
+            Mode::Scattered(sorter) => by_line(sorter, &self.dir, self.budget),
         }
     }
 }
@@ -214,7 +214,7 @@ mod tests {
         }
         let grouped = parts.grouped();
         let out = parts
-            .finish(dir.path())
+            .finish()
             .unwrap()
             .map(|c| c.map(|c| (c.id, c.first_line, c.records, c.numbers)))
             .collect::<io::Result<Vec<_>>>()

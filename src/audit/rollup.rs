@@ -19,7 +19,7 @@ pub(crate) fn roll_up(
     summary: &mut Summary,
 ) -> anyhow::Result<Option<CsvFile>> {
     let mut failure = None;
-    let merged = parts.finish(&opts.out)?.map_while(|c| match c {
+    let merged = parts.finish()?.map_while(|c| match c {
         Ok(c) => Some(c),
         Err(e) => {
             failure = Some(e);
