@@ -2,6 +2,8 @@
 //! canonical form, and a removed.csv row for every value taken out, so that the two files
 //! together give back every phone value of the input.
 
+use std::ops::Range;
+
 use smallvec::SmallVec;
 
 use super::record::{Ctx, Found, Place, Processed};
@@ -22,13 +24,15 @@ pub(crate) fn write(
     place: Place<'_>,
     ctx: &Ctx<'_>,
 ) {
-    // Each rewritten cell, and whether it is still the input's text (guarded when written).
-    let mut rewritten: SmallVec<[(String, bool); 4]> = SmallVec::new();
+    // The rewritten cells, one after another in one buffer: each cell's span, and whether it
+    // is still the input's text (guarded when written).
+    let mut text = String::with_capacity(64);
+    let mut spans: SmallVec<[(Range<usize>, bool); 8]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {
         let original = fields.get(col.index);
         let at = (place, col.name.as_str(), original);
-        let mut kept: Vec<String> = Vec::new();
-        let mut any = false;
+        let start = text.len();
+        let (mut any, mut kept) = (false, 0);
         for (f, by_history) in found.iter().zip(history_prunes).filter(|(f, _)| f.pos == pos) {
             any = true;
             let raw = f.number.raw(original);
@@ -39,7 +43,10 @@ pub(crate) fn write(
                     let suggested = f.number.suggested(ctx.engine.rules()).unwrap_or_default();
                     removed_row(p, at, (raw, &suggested), (f.number.issues, reason), ctx.guard);
                 }
-                None => kept.push(f.number.cleaned()),
+                None => {
+                    kept_separator(&mut text, &mut kept);
+                    f.number.write_cleaned(&mut text);
+                }
             }
         }
         let text_only = is_text_only(any, cells[pos], original);
@@ -47,18 +54,27 @@ pub(crate) fn write(
             // A cell with text but no number (无, 不详, a name): taken out whole, with why.
             removed(p, at, original, cells[pos], None, ctx);
         } else if text_only {
-            kept.push(original.to_string());
+            kept_separator(&mut text, &mut kept);
+            text.push_str(original);
         }
-        rewritten.push((kept.join("/"), text_only && !kept.is_empty()));
+        spans.push((start..text.len(), text_only && kept > 0));
     }
     let phones = &ctx.columns.phones;
     let cells = fields.iter().enumerate().map(|(i, field)| {
         phones
             .iter()
             .position(|c| c.index == i)
-            .map_or((field, true), |p| (rewritten[p].0.as_str(), rewritten[p].1))
+            .map_or((field, true), |p| (&text[spans[p].0.clone()], spans[p].1))
     });
     rows::write_cleaned(&mut p.out.cleaned, cells, ctx.delimiter, ctx.guard);
+}
+
+/// Separates a kept value from the one before it in its cell; `kept` counts them.
+fn kept_separator(text: &mut String, kept: &mut usize) {
+    if *kept > 0 {
+        text.push('/');
+    }
+    *kept += 1;
 }
 
 /// How many values [`write()`] takes out of the record, without formatting anything

@@ -198,12 +198,23 @@ fn after_stream(
         mut summary,
     } = sink;
     let mut files = streams.map(Streams::into_files).unwrap_or_default();
-    files.extend(rollup::roll_up(customers, opts, history.as_deref(), &mut summary)?);
-    if let Some(h) = history {
-        files.extend(calls::write_files(opts, h, &matched)?);
-        summary.calls = Some(calls::counts(h));
-    }
-    let shared = shared::find(sightings, opts.shared_threshold)?;
+    // The shared-number search reads its own sorter: it runs beside the roll-up, which had
+    // the cores to itself for a second after a 1M-row stream (issue 11).
+    let (rolled, shared) = rayon::join(
+        || -> anyhow::Result<Vec<CsvFile>> {
+            let mut files: Vec<CsvFile> = rollup::roll_up(customers, opts, history.as_deref(), &mut summary)?
+                .into_iter()
+                .collect();
+            if let Some(h) = history {
+                files.extend(calls::write_files(opts, h, &matched)?);
+                summary.calls = Some(calls::counts(h));
+            }
+            Ok(files)
+        },
+        || shared::find(sightings, opts.shared_threshold),
+    );
+    files.extend(rolled?);
+    let shared = shared?;
     summary.shared_numbers = shared.len() as u64;
     if opts.tables {
         files.push(report::write_shared(opts, &shared)?);

@@ -190,20 +190,21 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>, out: RecordOut) -> 
     }
     let id = customer_id(&fields, ctx, line);
     let place = Place { line, record, id: &id };
-    let mut found: Vec<Found> = Vec::new();
-    let mut cells: SmallVec<[IssueSet; 4]> = SmallVec::new();
+    let mut found: Founds = SmallVec::new();
+    let mut cells: SmallVec<[IssueSet; 8]> = SmallVec::new();
     for (pos, col) in ctx.columns.phones.iter().enumerate() {
         // A spreadsheet's number cell is checked from its exact digits, and said so.
         let text = (fields.get(col.index), rec.is_integer(col.index));
         cells.push(check_cell(text, pos, col.relation, ctx, &mut found, &mut p.tally));
     }
     mark_record_duplicates(&mut found);
-    let mut customer = CustomerPart::new(id.clone(), line);
+    // The id moves into the roll-up once the numbers, which borrow it, are written.
+    let mut customer = CustomerPart::new(String::new(), line);
     let mut forms = Forms::default();
     if ctx.tables {
         p.out.numbers.reserve(found.len() * 160);
     }
-    let mut history_prunes: SmallVec<[Option<Fine>; 4]> = SmallVec::new();
+    let mut history_prunes: SmallVec<[Option<Fine>; 8]> = SmallVec::new();
     for f in &found {
         let raw = f.number.raw(fields.get(ctx.columns.phones[f.pos].index));
         let decision = add_number(&mut p, &mut customer, place, (f, raw), &mut forms, ctx);
@@ -216,6 +217,7 @@ pub(crate) fn process(rec: &Row, record: u64, ctx: &Ctx<'_>, out: RecordOut) -> 
     } else {
         p.tally.removed = cleaned::count_removed((&found, &history_prunes), &cells, &fields, ctx);
     }
+    customer.id = id;
     p.customer = Some(customer);
     p
 }
@@ -297,6 +299,10 @@ fn number_row(
     .write(&mut p.out.numbers, ctx.guard);
 }
 
+/// The numbers of one record: inline up to eight (a contact file has a handful of phone
+/// columns), so most records allocate nothing for them.
+type Founds = SmallVec<[Found; 8]>;
+
 /// One number found in a phone cell.
 pub(crate) struct Found {
     pub(crate) pos: usize,
@@ -348,7 +354,7 @@ fn check_cell(
     pos: usize,
     relation: Relation,
     ctx: &Ctx<'_>,
-    found: &mut Vec<Found>,
+    found: &mut Founds,
     tally: &mut Tally,
 ) -> IssueSet {
     let cell = if numeric {

@@ -4,7 +4,7 @@
 
 use std::io;
 
-use super::spill::{self, Sorter, Spill, get_str, get_u64, put_str, put_u64};
+use super::spill::{self, Sorter, Spill, get_bytes, get_u64, put_str, put_u64};
 use crate::history::fnv1a;
 use crate::phone::Digits;
 use crate::report::Shared;
@@ -51,13 +51,16 @@ impl Spill for SharedNumber {
             key: get_u64(input)?,
             customer: get_u64(input)?,
             line: get_u64(input)?,
-            number: Digits::new(get_str(input)?.as_bytes()),
+            number: Digits::new(get_bytes(input)?),
         }))
     }
 
     fn size(&self) -> usize {
         std::mem::size_of::<Self>()
     }
+
+    // `Ord` is derived over every field.
+    const WHOLE_ORDER: bool = true;
 }
 
 /// Folds one group of sightings of the same number (sorted by customer, then line).

@@ -253,12 +253,18 @@ impl Number {
     /// The national form with the extension, as written into a cleaned file:
     /// `027-87654321转8001` when there is an extension.
     pub fn cleaned(&self) -> String {
-        let mut out = self.national();
+        let mut out = String::with_capacity(16);
+        self.write_cleaned(&mut out);
+        out
+    }
+
+    /// Appends the form [`Number::cleaned`] gives to `out`.
+    pub fn write_cleaned(&self, out: &mut String) {
+        self.write_national(out);
         if !self.extension.is_empty() {
             out.push('转');
             out.push_str(self.extension.as_str());
         }
-        out
     }
 
     /// The region: the city of a landline's area code or a mobile's block.

@@ -11,6 +11,7 @@ use std::fs::{File, Permissions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 use tempfile::TempPath;
 
@@ -28,7 +29,19 @@ pub(crate) struct AtomicFile {
     /// the file so write errors stay plain (tempfile's own writer appends the temporary
     /// path to every error).
     out: Option<(BufWriter<File>, TempPath)>,
+    /// Bytes written since the last early sync began.
+    unsynced: u64,
+    /// Bytes after which an early sync begins ([`EARLY_SYNC`]; smaller in tests).
+    sync_every: u64,
+    /// The early sync running in the background, if any.
+    syncing: Option<JoinHandle<io::Result<()>>>,
 }
+
+/// Bytes written after which the file's data so far is synced in the background. The set is
+/// synced before it is published, and without this the kernel holds every output in memory
+/// until then: the last fsync of a 1M-row audit waited 1.6 s for 750 MB (issue 11). Syncing
+/// along the way overlaps the disk with the stream, and the last fsync finds little left.
+const EARLY_SYNC: u64 = 64 << 20;
 
 impl AtomicFile {
     /// Creates `dir/name` (under a random temporary name until committed). Outputs get the
@@ -48,17 +61,57 @@ impl AtomicFile {
             path,
             shown,
             out: Some((BufWriter::with_capacity(1 << 20, file), tmp)),
+            unsynced: 0,
+            sync_every: EARLY_SYNC,
+            syncing: None,
         })
     }
 
     /// Writes `bytes`; a failure (disk full) names the output and exits 3.
     pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.writer().write_all(bytes).map_err(|e| unwritable(&self.shown, &e))
+        self.writer()
+            .write_all(bytes)
+            .map_err(|e| unwritable(&self.shown, &e))?;
+        self.unsynced += bytes.len() as u64;
+        if self.unsynced >= self.sync_every {
+            self.sync_early()?;
+        }
+        Ok(())
+    }
+
+    /// Starts syncing what the file holds so far on a thread of its own, unless the last
+    /// early sync is still running (the next write past the mark tries again). A failed
+    /// early sync fails the write, as the final one would.
+    fn sync_early(&mut self) -> anyhow::Result<()> {
+        if self.syncing.as_ref().is_some_and(|h| !h.is_finished()) {
+            return Ok(());
+        }
+        self.finish_early_sync()?;
+        let file = self
+            .writer()
+            .get_ref()
+            .try_clone()
+            .map_err(|e| unwritable(&self.shown, &e))?;
+        self.syncing = Some(std::thread::spawn(move || file.sync_data()));
+        self.unsynced = 0;
+        Ok(())
+    }
+
+    /// Waits for the early sync running, if any, and reports its failure.
+    fn finish_early_sync(&mut self) -> anyhow::Result<()> {
+        let Some(handle) = self.syncing.take() else {
+            return Ok(());
+        };
+        let result = handle
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("sync thread panicked")));
+        result.map_err(|e| unwritable(&self.shown, &e))
     }
 
     /// Flushes the file and renames it to its name. It is not synced here: the run's set is
     /// synced once, file by file, before it is moved into place ([`super::set`]).
     pub(crate) fn commit(mut self) -> anyhow::Result<()> {
+        self.finish_early_sync()?;
         let (out, tmp) = self.out.take().expect("not committed twice");
         out.into_inner()
             .map_err(io::IntoInnerError::into_error)
@@ -116,6 +169,21 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn early_syncs_keep_every_byte_and_commit_waits_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = AtomicFile::create(dir.path(), "numbers.csv").unwrap();
+        f.sync_every = 1000;
+        let mut want = Vec::new();
+        for i in 0..500u32 {
+            let row = format!("{i},13800138000,+8613800138000\r\n");
+            f.write_bytes(row.as_bytes()).unwrap();
+            want.extend_from_slice(row.as_bytes());
+        }
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("numbers.csv")).unwrap(), want);
     }
 
     #[test]

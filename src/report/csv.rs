@@ -60,7 +60,10 @@ pub(crate) fn write_input_field(out: &mut Vec<u8>, field: &str, delimiter: u8, g
 fn write_prefixed(out: &mut Vec<u8>, prefix: &str, field: &str, delimiter: u8) {
     let bytes = field.as_bytes();
     if !needs_quotes(bytes, delimiter) {
-        out.extend_from_slice(prefix.as_bytes());
+        // Most fields have no prefix: skipping the empty copy saves a call per field.
+        if !prefix.is_empty() {
+            out.extend_from_slice(prefix.as_bytes());
+        }
         out.extend_from_slice(bytes);
         return;
     }
@@ -198,6 +201,24 @@ impl<'a> RowWriter<'a> {
     pub(crate) fn input(&mut self, s: &str) -> &mut Self {
         self.sep();
         write_input_field(self.out, s, b',', self.guard);
+        self
+    }
+
+    /// A field of the tool's own that never needs quoting: a canonical number, an issue
+    /// code list, a word from a fixed vocabulary (digits, ASCII letters, `+ - . _ ;`). It is
+    /// copied without the quoting check, which was a tenth of a full audit's CPU (issue 11).
+    pub(crate) fn plain(&mut self, s: &str) -> &mut Self {
+        debug_assert!(!needs_quotes(s.as_bytes(), b','), "{s:?} needs quotes");
+        self.sep();
+        self.out.extend_from_slice(s.as_bytes());
+        self
+    }
+
+    /// `n` empty fields.
+    pub(crate) fn empty(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.sep();
+        }
         self
     }
 

@@ -104,26 +104,26 @@ impl NumberRow<'_> {
             .num(self.record)
             .input(self.customer_id)
             .input(self.column);
-        row.text(self.relation.as_str())
+        row.plain(self.relation.as_str())
             .input(self.raw)
-            .text(self.e164)
+            .plain(self.e164)
             .text(self.national);
-        row.text(self.extension)
-            .text(self.kind.as_str())
+        row.plain(self.extension)
+            .plain(self.kind.as_str())
             .text(self.region)
             .text(self.carrier);
-        row.text(self.verdict.as_str()).text(self.codes);
+        row.plain(self.verdict.as_str()).plain(self.codes);
         match &self.call {
             Some(c) => {
                 let last = c.last_attempt.map(policy::format_minutes).unwrap_or_default();
-                row.text(c.status.as_str())
-                    .text(c.fine.as_str())
+                row.plain(c.status.as_str())
+                    .plain(c.fine.as_str())
                     .num(c.attempts)
                     .text(&last);
-                row.text(c.action.as_str()).text(c.next_slot);
+                row.plain(c.action.as_str()).text(c.next_slot);
             }
             None => {
-                row.text("").text("").text("").text("").text("").text("");
+                row.empty(6);
             }
         }
         row.text(self.suggested).end();

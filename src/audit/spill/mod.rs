@@ -51,6 +51,9 @@ pub(crate) trait Spill: Ord + Sized + Send {
     fn decode(input: &mut &[u8]) -> io::Result<Option<Self>>;
     /// Approximate heap + inline size in bytes, for the memory budget.
     fn size(&self) -> usize;
+    /// True when `Ord` compares the whole value, so that values it calls equal are the same
+    /// and an unstable sort (faster: no buffer, no merge passes) gives the stable order.
+    const WHOLE_ORDER: bool = false;
 }
 
 /// Appends `v` as 8 little-endian bytes.
@@ -78,10 +81,15 @@ pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
 
 /// Reads a string written by [`put_str`] from the front of `input`.
 pub(crate) fn get_str(input: &mut &[u8]) -> io::Result<String> {
+    let bytes = get_bytes(input)?;
+    String::from_utf8(bytes.to_vec()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Reads the bytes of a string written by [`put_str`] from the front of `input`, borrowed.
+pub(crate) fn get_bytes<'a>(input: &mut &'a [u8]) -> io::Result<&'a [u8]> {
     let len = take(input, 4)?;
     let len = u32::from_le_bytes(len.try_into().expect("take returns exactly 4 bytes"));
-    let bytes = take(input, len as usize)?;
-    String::from_utf8(bytes.to_vec()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    take(input, len as usize)
 }
 
 /// Splits `n` bytes off the front of `input`, or fails without advancing it.
@@ -170,7 +178,7 @@ impl<T: Spill> Sorter<T> {
             mut runs,
             ..
         } = self;
-        values.par_sort();
+        sort(&mut values);
         runs.compact::<T>(&mut scratch)?;
         let mut sources = runs.paths.iter().map(|p| open_run(p)).collect::<io::Result<Vec<_>>>()?;
         // The values still in memory were pushed last, so they take the last run index.
@@ -184,12 +192,21 @@ impl<T: Spill> Sorter<T> {
 
     /// Sorts the held values and writes them as one run.
     fn spill(&mut self) -> io::Result<()> {
-        // Stable, and parallel on the audit's pool: the main thread would otherwise sort alone.
-        self.values.par_sort();
+        sort(&mut self.values);
         let (path, file) = self.runs.create()?;
         write_run(&path, file, self.values.drain(..).map(Ok), &mut self.scratch)?;
         self.held = 0;
         Ok(())
+    }
+}
+
+/// Sorts held values, in parallel on the audit's pool (the main thread would otherwise sort
+/// alone): stable, unless the order compares whole values.
+fn sort<T: Spill>(values: &mut [T]) {
+    if T::WHOLE_ORDER {
+        values.par_sort_unstable();
+    } else {
+        values.par_sort();
     }
 }
 

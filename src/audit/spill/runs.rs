@@ -88,10 +88,22 @@ pub(super) fn write_frame<T: Spill>(out: &mut impl Write, value: &T, scratch: &m
     out.write_all(scratch)
 }
 
-/// Reads one frame into `frame` and decodes it; `None` at a clean end of the run.
+/// Reads one frame and decodes it; `None` at a clean end of the run. A frame that lies
+/// whole in the reader's buffer (nearly all: frames are tens of bytes, the buffer 64 KiB) is
+/// decoded in place; one that straddles the buffer's end is copied into `frame` first.
 pub(super) fn read_frame<T: Spill>(reader: &mut impl BufRead, frame: &mut Vec<u8>) -> io::Result<Option<T>> {
-    if reader.fill_buf()?.is_empty() {
+    let buf = reader.fill_buf()?;
+    if buf.is_empty() {
         return Ok(None);
+    }
+    if let Some(len) = buf
+        .get(..4)
+        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
+        && let Some(whole) = buf.get(4..4 + len)
+    {
+        let value = decode_frame(whole)?;
+        reader.consume(4 + len);
+        return Ok(Some(value));
     }
     let mut len = [0; 4];
     reader
@@ -108,9 +120,13 @@ pub(super) fn read_frame<T: Spill>(reader: &mut impl BufRead, frame: &mut Vec<u8
             format!("spill run truncated: frame of {len} bytes has {}", frame.len()),
         ));
     }
-    let mut input = &frame[..];
+    decode_frame(frame).map(Some)
+}
+
+/// Decodes the one value a frame holds.
+fn decode_frame<T: Spill>(mut input: &[u8]) -> io::Result<T> {
     match T::decode(&mut input)? {
-        Some(value) if input.is_empty() => Ok(Some(value)),
+        Some(value) if input.is_empty() => Ok(value),
         Some(_) => Err(io::Error::new(
             io::ErrorKind::InvalidData,
             "spill frame has trailing bytes",

@@ -285,6 +285,31 @@ fn truncated_values_are_errors() {
     assert_eq!(get_str(&mut bad_utf8).unwrap_err().kind(), io::ErrorKind::InvalidData);
 }
 
+/// A frame is decoded in place when it lies whole in the read buffer and copied out when it
+/// straddles the buffer's end: both must read the same values, at every buffer size.
+#[test]
+fn frames_read_the_same_whole_in_the_buffer_or_across_its_end() {
+    let values: Vec<Listing> = (0..40u64)
+        .map(|i| Listing {
+            phone: "电话：13912345678".chars().take(1 + i as usize % 14).collect(),
+            customer: i,
+        })
+        .collect();
+    let mut run = Vec::new();
+    for v in &values {
+        write_frame(&mut run, v, &mut Vec::new()).unwrap();
+    }
+    for capacity in [1, 3, 7, 16, 33, 64, 1 << 16] {
+        let mut reader = std::io::BufReader::with_capacity(capacity, &run[..]);
+        let mut frame = Vec::new();
+        let mut got = Vec::new();
+        while let Some(v) = read_frame::<Listing>(&mut reader, &mut frame).unwrap() {
+            got.push(v);
+        }
+        assert_eq!(got, values, "buffer of {capacity} bytes");
+    }
+}
+
 #[test]
 fn corrupt_frames_are_errors() {
     let mut run = Vec::new();
