@@ -89,7 +89,8 @@ pub(crate) enum Format {
 pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
     let started = jiff::Timestamp::now();
     report::guard::check_out(&cfg.report.out, &inputs(cfg), cfg.force)?;
-    let (input, set) = open_input(cfg)?;
+    // On the run's threads: the encoding pass splits its checks across them.
+    let (input, set) = cfg.pool.install(|| open_input(cfg))?;
     // From here on every file is written into the run's directory.
     let opts = ReportOptions {
         out: set.dir().to_path_buf(),

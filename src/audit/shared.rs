@@ -4,7 +4,7 @@
 
 use std::io;
 
-use super::spill::{self, Sorter, Spill, get_bytes, get_u64, put_str, put_u64};
+use super::spill::{self, Sorter, Spill, get_bytes, get_u64, put_bytes, put_u64};
 use crate::history::fnv1a;
 use crate::phone::Digits;
 use crate::report::Shared;
@@ -40,7 +40,7 @@ impl Spill for SharedNumber {
         put_u64(out, self.key);
         put_u64(out, self.customer);
         put_u64(out, self.line);
-        put_str(out, self.number.as_str());
+        put_bytes(out, self.number.as_bytes());
     }
 
     fn decode(input: &mut &[u8]) -> io::Result<Option<Self>> {

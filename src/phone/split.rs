@@ -58,12 +58,47 @@ fn fast(engine: &Engine<'_>, cell: &str) -> Option<Cell> {
             });
             (engine.classify(&joined, false), true)
         }
+        10..=13 if b[0] == b'0' => return landline(engine, b),
         _ => return None,
     };
     if written && !is_clean(&n) {
         return None;
     }
     let mut n = n;
+    n.raw = 0..b.len() as u32;
+    Some(Cell {
+        numbers: smallvec::smallvec![n],
+        issues: IssueSet::default(),
+    })
+}
+
+/// A landline written `0AA-NNNNNNNN`, `0AAA-NNNNNNN` or as bare digits, judged without
+/// folding: taken only when its area code ends where a dash stands and nothing at all is
+/// wrong with it, so that the general path would return the same (a test compares the two
+/// on every shape).
+fn landline(engine: &Engine<'_>, b: &[u8]) -> Option<Cell> {
+    let mut n = match b.iter().position(|&c| c == b'-') {
+        // Bare digits (`075586013388`): the area code may end anywhere.
+        None if b.iter().all(u8::is_ascii_digit) => engine.classify(b, false),
+        Some(dash @ 3..=4) => {
+            let (area, local) = (&b[..dash], &b[dash + 1..]);
+            if !area.iter().chain(local).all(u8::is_ascii_digit) {
+                return None;
+            }
+            let mut joined = [0u8; 12];
+            joined[..dash].copy_from_slice(area);
+            joined[dash..b.len() - 1].copy_from_slice(local);
+            let n = engine.classify(&joined[..b.len() - 1], false);
+            if usize::from(n.area_len) != dash {
+                return None;
+            }
+            n
+        }
+        _ => return None,
+    };
+    if !n.issues.is_empty() || n.kind != Kind::Landline {
+        return None;
+    }
     n.raw = 0..b.len() as u32;
     Some(Cell {
         numbers: smallvec::smallvec![n],
@@ -466,13 +501,56 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// The landline fast path must agree with the general path on every cell it takes:
+        /// real and unknown area codes, local numbers of every length, dashes anywhere.
+        #[test]
+        fn landline_fast_path_equals_general_path(
+            area in "0(10|2[0-9]|[3-9][0-9]{2})|0[0-9]{1,3}",
+            local in "[0-9]{5,9}",
+            cut in 0usize..12,
+        ) {
+            let engine = Engine::new(rules());
+            let digits = format!("{area}{local}");
+            let cut = cut.min(digits.len());
+            let cells = [
+                format!("{area}-{local}"),
+                format!("{}-{}", &digits[..cut], &digits[cut..]),
+                digits.clone(),
+            ];
+            for cell in cells {
+                if let Some(fast) = fast(&engine, &cell) {
+                    prop_assert_eq!(fast, check_folded(&engine, &cell), "{}", cell);
+                }
+            }
+        }
+    }
+
     #[test]
     fn fast_path_takes_the_common_spellings() {
         let engine = Engine::new(rules());
-        for cell in ["13971234567", "+8613971234567", "139-7123-4567", "139 7123 4567"] {
+        for cell in [
+            "13971234567",
+            "+8613971234567",
+            "139-7123-4567",
+            "139 7123 4567",
+            "027-87654321",
+            "0755-86013388",
+            "075586013388",
+        ] {
             assert!(fast(&engine, cell).is_some(), "{cell}");
         }
-        for cell in ["154-1234-5678", "139-7123 4567", "+8527123456789", "027-87654321"] {
+        // A 7-digit Wuhan number (pre-upgrade), a dash inside the area code, a space, an
+        // unknown area: each has something to say, so the general path reads it.
+        for cell in [
+            "154-1234-5678",
+            "139-7123 4567",
+            "+8527123456789",
+            "027-8765432",
+            "02-787654321",
+            "0371-6558 123",
+            "0000-1234567",
+        ] {
             assert!(fast(&engine, cell).is_none(), "{cell}");
         }
     }

@@ -69,12 +69,15 @@ fn write_prefixed(out: &mut Vec<u8>, prefix: &str, field: &str, delimiter: u8) {
     }
     out.push(b'"');
     out.extend_from_slice(prefix.as_bytes());
-    for &b in bytes {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
+    // Copied in runs between quotes (a region such as `Puyang, Henan` has none), each
+    // quote doubled.
+    let mut rest = bytes;
+    while let Some(q) = memchr::memchr(b'"', rest) {
+        out.extend_from_slice(&rest[..=q]);
+        out.push(b'"');
+        rest = &rest[q + 1..];
     }
+    out.extend_from_slice(rest);
     out.push(b'"');
 }
 
@@ -315,6 +318,39 @@ mod tests {
         }
         assert!(needs_quotes(b"a;b", b';'));
         assert!(!needs_quotes(b"a;b", b','));
+    }
+
+    /// RFC 4180: a quoted field doubles each quote inside it.
+    #[test]
+    fn quoted_fields_double_their_quotes() {
+        for (field, want) in [
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("\"", "\"\"\"\""),
+            ("\"\"x", "\"\"\"\"\"x\""),
+            ("end\"", "\"end\"\"\""),
+            (" lead", "\" lead\""),
+        ] {
+            let mut out = Vec::new();
+            write_field(&mut out, field, b',');
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{field:?}");
+        }
+        let mut out = Vec::new();
+        write_input_field(&mut out, "=1,2", b',', FormulaGuard::On);
+        assert_eq!(out, b"\"'=1,2\"");
+    }
+
+    #[test]
+    fn plain_and_empty_fields_take_their_separators() {
+        let mut out = Vec::new();
+        RowWriter::new(&mut out, FormulaGuard::On)
+            .empty(2)
+            .plain("+8613800138000")
+            .empty(0)
+            .empty(3)
+            .num(7)
+            .end();
+        assert_eq!(out, b",,+8613800138000,,,,7\r\n");
     }
 
     #[test]

@@ -74,9 +74,17 @@ pub(crate) fn get_u64(input: &mut &[u8]) -> io::Result<u64> {
 /// # Panics
 /// When `s` is 4 GiB or longer, which no contact-file cell is.
 pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
-    let len = u32::try_from(s.len()).expect("spilled string shorter than 4 GiB");
+    put_bytes(out, s.as_bytes());
+}
+
+/// Appends `bytes` as [`put_str`] does a string's.
+///
+/// # Panics
+/// When `bytes` is 4 GiB or longer.
+pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    let len = u32::try_from(bytes.len()).expect("spilled string shorter than 4 GiB");
     out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
+    out.extend_from_slice(bytes);
 }
 
 /// Reads a string written by [`put_str`] from the front of `input`.

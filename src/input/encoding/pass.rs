@@ -169,21 +169,33 @@ impl Pass {
         }
     }
 
-    /// Takes the next buffer of input.
+    /// Takes the next buffer of input. The UTF-8 check runs beside the GB18030 check, the
+    /// line count and the hash (on the run's threads): the pass is the one stretch of a run
+    /// where nothing else can go on, 0.4 s for a 1M-row file on one core (issue 11).
     fn feed(&mut self, chunk: &[u8]) {
-        self.hasher.update(chunk);
         let skip = self.bom_left.min(chunk.len());
         self.bom_left -= skip;
         let base = self.bytes + skip as u64;
         self.bytes += chunk.len() as u64;
         let text = &chunk[skip..];
+        let after_cr = self.last == Some(b'\r');
+        let (utf8, gb18030, hasher) = (&mut self.utf8, &mut self.gb18030, &mut self.hasher);
+        let newlines = self.newlines;
+        let ((), lines) = rayon::join(
+            || utf8.feed(text, base),
+            || {
+                hasher.update(chunk);
+                if text.is_empty() {
+                    return 0;
+                }
+                gb18030.feed(text, false, (newlines, after_cr));
+                line_ends(text, after_cr)
+            },
+        );
         if text.is_empty() {
             return;
         }
-        let after_cr = self.last == Some(b'\r');
-        self.utf8.feed(text, base);
-        self.gb18030.feed(text, false, (self.newlines, after_cr));
-        self.newlines += line_ends(text, after_cr);
+        self.newlines += lines;
         self.last = text.last().copied();
     }
 
