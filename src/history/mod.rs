@@ -6,7 +6,9 @@
 //! - `read`: one log read in parallel batches and folded, duplicates and attempts after
 //!   `--as-of` left out, the gate on unreadable lines applied;
 //! - `unknown`: the bounded count of outcome texts no rule knows;
-//! - `state`: the per-number state (56 bytes, mergeable);
+//! - `state`: the per-number state (48 bytes, mergeable);
+//! - `states`: the states of every number in shards, with `index` (key to place) and
+//!   `daily` (unanswered attempts per day, for the cap);
 //! - `policy`: the decisions over a state, with the thresholds, slots and calendar that
 //!   `rules` parses (rules/policy.toml, rules/cn/holidays.csv).
 //!
@@ -16,6 +18,8 @@
 //! Attempts are joined to contacts on the normalised number (the engine's national digits),
 //! for invalid numbers too, so `+8627...`, `027-...` and bare digits meet.
 
+mod daily;
+mod index;
 pub(crate) mod logs;
 pub(crate) mod policy;
 mod read;
@@ -198,8 +202,6 @@ pub(crate) fn load(
     policy: PolicyRules,
 ) -> anyhow::Result<History> {
     let policy = Policy::new(policy);
-    // FxHash: the keys are packed digits, not attacker-chosen, and SipHash was the largest
-    // single cost of folding (measured with perf).
     let mut states = States::new();
     let mut calls = Calls::default();
     let mut violations = Vec::new();
@@ -217,6 +219,7 @@ pub(crate) fn load(
     for (index, path) in opts.paths.iter().enumerate() {
         let reader = LogReader::open_with(path, &log_opts)?;
         seen.reserve(reader.lines());
+        states.reserve(reader.lines());
         logs.push(LogRead {
             path: path.display().to_string(),
             format: reader.format(),
