@@ -21,6 +21,7 @@
 mod daily;
 mod index;
 pub(crate) mod logs;
+mod memo;
 pub(crate) mod policy;
 mod read;
 pub(crate) mod state;
@@ -311,7 +312,7 @@ fn bad_line(calls: &mut Calls, display: &str, line: u64, message: &str) {
 fn classify(
     a: &Attempt,
     engine: &Engine<'_>,
-    rules: &OutcomeRules,
+    (rules, memo): (&OutcomeRules, &mut memo::Memo),
     format: LogFormat,
     tz: &TimeZone,
     policy: &Policy,
@@ -325,10 +326,8 @@ fn classify(
         talk_seconds: a.talk_seconds,
     };
     let at = minutes(a.time, tz);
-    let class = rules.classify(&evidence);
-    let text = a.outcome.trim();
-    let unrecognised =
-        (class == Class::Unknown && !text.is_empty() && rules.outcome_is_unrecognised(&evidence)).then(|| text.into());
+    let (class, unrecognised) = memo.classify(rules, &evidence);
+    let unrecognised = unrecognised.then(|| a.outcome.trim().into());
     Folded {
         key,
         class,
