@@ -78,7 +78,16 @@ mod tests {
     use super::*;
     use crate::rules::{LogFormat, RuleSet};
 
-    const TEXTS: [&str; 8] = ["关机", "已接通", "空号", "", "busy", "提示音：您拨打的电话已关机", "号码已换人", "xyz"];
+    const TEXTS: [&str; 8] = [
+        "关机",
+        "已接通",
+        "空号",
+        "",
+        "busy",
+        "提示音：您拨打的电话已关机",
+        "号码已换人",
+        "xyz",
+    ];
 
     proptest! {
         /// Remembered or not, the class and the unrecognised flag are the rules' own.

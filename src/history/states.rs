@@ -74,9 +74,7 @@ impl States {
 
     /// Every (key, state), in no particular order, shard by shard on the worker threads.
     pub(crate) fn par_iter(&self) -> impl ParallelIterator<Item = (&u64, &NumberState)> {
-        self.shards
-            .par_iter()
-            .flat_map_iter(|s| s.keys.iter().zip(&s.states))
+        self.shards.par_iter().flat_map_iter(|s| s.keys.iter().zip(&s.states))
     }
 
     /// Folds a batch: each shard, on its own thread, takes the attempts of its numbers.

@@ -137,10 +137,8 @@ proptest::proptest! {
         seconds in proptest::bool::ANY,
         noise in proptest::option::of(0..19usize),
     ) {
-        let mut text = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}");
-        if seconds {
-            text.push_str(&format!(":{s:02}"));
-        }
+        let tail = if seconds { format!(":{s:02}") } else { String::new() };
+        let mut text = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}{tail}");
         if let Some(i) = noise.filter(|i| *i < text.len() && text.is_char_boundary(*i) && text.is_char_boundary(*i + 1)) {
             text.replace_range(i..=i, "x");
         }
