@@ -177,7 +177,8 @@ pub(crate) struct History {
     pub(crate) violations: Vec<Violation>,
     /// The logs read, and how each was read.
     pub(crate) logs: Vec<LogRead>,
-    /// Bytes the per-number-per-day compliance counters took at their peak (for BENCHMARKS).
+    /// Bytes the daily-cap counters (4 bytes an unanswered attempt) took at their peak (for
+    /// BENCHMARKS).
     pub(crate) compliance_bytes: usize,
     /// Dialled numbers that match no contact (filled after the contacts stream).
     pub(crate) orphans: u64,
