@@ -6,7 +6,9 @@
 //! - `read`: one log read in parallel batches and folded, duplicates and attempts after
 //!   `--as-of` left out, the gate on unreadable lines applied;
 //! - `unknown`: the bounded count of outcome texts no rule knows;
-//! - `state`: the per-number state (56 bytes, mergeable);
+//! - `state`: the per-number state (48 bytes, mergeable);
+//! - `states`: the states of every number in shards, with `index` (key to place) and
+//!   `daily` (unanswered attempts per day, for the cap);
 //! - `policy`: the decisions over a state, with the thresholds, slots and calendar that
 //!   `rules` parses (rules/policy.toml, rules/cn/holidays.csv).
 //!
@@ -16,7 +18,10 @@
 //! Attempts are joined to contacts on the normalised number (the engine's national digits),
 //! for invalid numbers too, so `+8627...`, `027-...` and bare digits meet.
 
+mod daily;
+mod index;
 pub(crate) mod logs;
+mod memo;
 pub(crate) mod policy;
 mod read;
 pub(crate) mod state;
@@ -172,7 +177,8 @@ pub(crate) struct History {
     pub(crate) violations: Vec<Violation>,
     /// The logs read, and how each was read.
     pub(crate) logs: Vec<LogRead>,
-    /// Bytes the per-number-per-day compliance counters took at their peak (for BENCHMARKS).
+    /// Bytes the daily-cap counters (4 bytes an unanswered attempt) took at their peak (for
+    /// BENCHMARKS).
     pub(crate) compliance_bytes: usize,
     /// Dialled numbers that match no contact (filled after the contacts stream).
     pub(crate) orphans: u64,
@@ -198,8 +204,6 @@ pub(crate) fn load(
     policy: PolicyRules,
 ) -> anyhow::Result<History> {
     let policy = Policy::new(policy);
-    // FxHash: the keys are packed digits, not attacker-chosen, and SipHash was the largest
-    // single cost of folding (measured with perf).
     let mut states = States::new();
     let mut calls = Calls::default();
     let mut violations = Vec::new();
@@ -217,6 +221,7 @@ pub(crate) fn load(
     for (index, path) in opts.paths.iter().enumerate() {
         let reader = LogReader::open_with(path, &log_opts)?;
         seen.reserve(reader.lines());
+        states.reserve(reader.lines());
         logs.push(LogRead {
             path: path.display().to_string(),
             format: reader.format(),
@@ -308,7 +313,7 @@ fn bad_line(calls: &mut Calls, display: &str, line: u64, message: &str) {
 fn classify(
     a: &Attempt,
     engine: &Engine<'_>,
-    rules: &OutcomeRules,
+    (rules, memo): (&OutcomeRules, &mut memo::Memo),
     format: LogFormat,
     tz: &TimeZone,
     policy: &Policy,
@@ -322,10 +327,8 @@ fn classify(
         talk_seconds: a.talk_seconds,
     };
     let at = minutes(a.time, tz);
-    let class = rules.classify(&evidence);
-    let text = a.outcome.trim();
-    let unrecognised =
-        (class == Class::Unknown && !text.is_empty() && rules.outcome_is_unrecognised(&evidence)).then(|| text.into());
+    let (class, unrecognised) = memo.classify(rules, &evidence);
+    let unrecognised = unrecognised.then(|| a.outcome.trim().into());
     Folded {
         key,
         class,

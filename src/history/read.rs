@@ -1,11 +1,13 @@
 //! One attempt log read and folded: records are read serially in batches, parsed and
-//! classified on every core, then counted in order. Attempts after `--as-of` and duplicates
+//! classified on every core (each worker remembering the classes of the outcome texts it
+//! has seen), then counted in order. Attempts after `--as-of` and duplicates
 //! of an attempt already read (in this log or an earlier one) are counted and left out, and
 //! the log is refused when more of its lines than `--max-unreadable` cannot be read.
 
 use rayon::prelude::*;
 
 use super::logs::{LogReader, LogTally, Seen, attempt_hash};
+use super::memo::Memo;
 use super::policy::Policy;
 use super::{BATCH, Calls, Folded, HistoryOptions, States, Violation, bad_line, classify, count};
 use crate::phone::Engine;
@@ -43,9 +45,9 @@ pub(super) fn read_log(
         }
         let folded: Vec<Result<(Folded, u64), (u64, String)>> = raw
             .par_iter()
-            .map(|rec| {
+            .map_init(Memo::default, |memo, rec| {
                 let attempt = parser.parse(rec).map_err(|msg| (rec.line, msg))?;
-                let f = classify(&attempt, engine, rules, format, &opts.tz, policy);
+                let f = classify(&attempt, engine, (rules, memo), format, &opts.tz, policy);
                 let hash = attempt_hash(f.key, f.at, &attempt.outcome, attempt.talk_seconds);
                 Ok((f, hash))
             })

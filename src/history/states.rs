@@ -1,10 +1,14 @@
 //! The folded states of every dialled number, in shards: a number's shard is fixed by its
 //! key, so each worker folds its own shards without locks, and a lookup goes to one shard.
+//! A shard keeps its numbers' keys and states in two dense arrays, in the order the numbers
+//! were first seen, found through a compact index (`index`), and their unanswered attempts
+//! per day as 4 bytes an attempt (`daily`).
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::Folded;
+use super::daily::DayCounts;
+use super::index::KeyIndex;
 use super::state::{self, NumberState};
 use crate::rules::Four;
 
@@ -15,15 +19,22 @@ pub(crate) struct States {
     shards: Vec<Shard>,
 }
 
-/// One shard: the states of its numbers and their unanswered attempts per day.
+/// One shard: its numbers' keys and states (the same place in both), the index from key to
+/// place, and their unanswered attempts per day.
 #[derive(Debug, Default)]
 struct Shard {
-    states: FxHashMap<u64, NumberState>,
-    daily: FxHashMap<(u64, u16), u16>,
+    keys: Vec<u64>,
+    states: Vec<NumberState>,
+    index: KeyIndex,
+    daily: DayCounts,
 }
 
 /// Shards: more than threads, so that work spreads evenly.
 const SHARDS: usize = 16;
+
+/// Log lines per dialled number assumed when sizing the index from a log's line count (the
+/// benchmark logs hold about three attempts a number); more numbers grow it.
+const LINES_PER_NUMBER: u64 = 3;
 
 impl States {
     pub(super) fn new() -> States {
@@ -37,54 +48,161 @@ impl States {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % SHARDS
     }
 
+    /// Makes room for a log of `lines` lines: the arrays for every line being a new number
+    /// (address space only: a page is only taken once written), the index for the expected
+    /// numbers, so neither is copied or rebuilt as the log is folded in the common case.
+    pub(super) fn reserve(&mut self, lines: u64) {
+        let per_shard = usize::try_from(lines / SHARDS as u64 + 1).unwrap_or(usize::MAX / 2);
+        let numbers = usize::try_from(lines / LINES_PER_NUMBER / SHARDS as u64 + 1).unwrap_or(usize::MAX / 2);
+        for shard in &mut self.shards {
+            shard.keys.reserve(per_shard);
+            shard.states.reserve(per_shard);
+            shard.index.reserve(shard.keys.len() + numbers, &shard.keys);
+        }
+    }
+
     /// The state of the number with `key`.
     pub(crate) fn get(&self, key: u64) -> Option<&NumberState> {
-        self.shards[Self::shard_of(key)].states.get(&key)
+        let shard = &self.shards[Self::shard_of(key)];
+        shard.index.get(key, &shard.keys).map(|place| &shard.states[place])
     }
 
     /// Every (key, state), in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&u64, &NumberState)> {
-        self.shards.iter().flat_map(|s| s.states.iter())
+        self.shards.iter().flat_map(|s| s.keys.iter().zip(&s.states))
     }
 
     /// Every (key, state), in no particular order, shard by shard on the worker threads.
     pub(crate) fn par_iter(&self) -> impl ParallelIterator<Item = (&u64, &NumberState)> {
-        self.shards.par_iter().flat_map_iter(|s| s.states.iter())
+        self.shards.par_iter().flat_map_iter(|s| s.keys.iter().zip(&s.states))
     }
 
     /// Folds a batch: each shard, on its own thread, takes the attempts of its numbers.
     pub(super) fn fold(&mut self, batch: &[Folded]) {
         self.shards.par_iter_mut().enumerate().for_each(|(i, shard)| {
             for f in batch.iter().filter(|f| f.key != 0 && Self::shard_of(f.key) == i) {
-                shard.states.entry(f.key).or_default().add(f.class, f.at, f.slot);
+                let (place, new) = shard.index.find_or_insert(f.key, &mut shard.keys);
+                if new {
+                    shard.states.push(NumberState::new());
+                }
+                shard.states[place].add(f.class, f.at, f.slot);
                 if f.class.four() != Four::Reached && f.class.counts_against_number() {
-                    *shard.daily.entry((f.key, state::day_of(f.at))).or_default() += 1;
+                    shard.daily.add(place, state::day_of(f.at));
                 }
             }
         });
     }
 
-    /// Bytes the per-number-per-day counters hold (their cost, for BENCHMARKS.md).
+    /// Bytes the per-day counters hold (their cost, for BENCHMARKS.md).
     pub(super) fn daily_bytes(&self) -> usize {
+        self.shards.iter().map(|s| s.daily.bytes()).sum()
+    }
+
+    /// Bytes the index and the dense arrays of states hold (for the tests' budget).
+    #[cfg(test)]
+    pub(super) fn state_bytes(&self) -> usize {
         self.shards
             .iter()
-            .map(|s| s.daily.capacity() * (std::mem::size_of::<((u64, u16), u16)>() + 1))
+            .map(|s| {
+                s.index.bytes()
+                    + s.keys.len() * std::mem::size_of::<u64>()
+                    + s.states.len() * std::mem::size_of::<NumberState>()
+            })
             .sum()
     }
 
-    /// Frees the daily counters after the cap check; returns the days over `cap`.
+    /// Frees the daily counters after the cap check; returns the (key, day, count) of the
+    /// days over `cap`, in no particular order.
     pub(super) fn take_over_cap(&mut self, cap: u16) -> Vec<(u64, u16, u16)> {
-        let mut over = Vec::new();
-        for shard in &mut self.shards {
-            over.extend(
-                shard
-                    .daily
-                    .iter()
-                    .filter(|(_, c)| **c > cap)
-                    .map(|(&(k, d), &c)| (k, d, c)),
-            );
-            shard.daily = FxHashMap::default();
+        let days: Vec<Vec<(u64, u16, u16)>> = self
+            .shards
+            .par_iter_mut()
+            .map(|shard| {
+                let daily = std::mem::take(&mut shard.daily);
+                let (keys, states) = (&shard.keys, &shard.states);
+                daily
+                    .over(cap, |place| states[place].attempts > cap)
+                    .into_iter()
+                    .map(|(place, day, count)| (keys[place], day, count))
+                    .collect()
+            })
+            .collect();
+        days.into_iter().flatten().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::rules::Class;
+
+    fn folded(key: u64, class: Class, at: u32) -> Folded {
+        Folded {
+            key,
+            class,
+            at,
+            line: 0,
+            slot: None,
+            outside_window: false,
+            unrecognised: None,
         }
-        over
+    }
+
+    proptest! {
+        /// The same states and days over the cap as one map of states and one of counters per
+        /// number-day, whatever the batches and the reserve.
+        #[test]
+        fn folds_like_maps(
+            attempts in proptest::collection::vec((0..40u64, 0..Class::ALL.len(), 0..4u32, 0..1440u32), 0..600),
+            batch in 1..50usize,
+            lines in 0..1000u64,
+            cap in 0..4u16,
+        ) {
+            let mut states = States::new();
+            states.reserve(lines);
+            let mut want: HashMap<u64, NumberState> = HashMap::new();
+            let mut days: HashMap<(u64, u16), u16> = HashMap::new();
+            let all: Vec<Folded> = attempts
+                .iter()
+                .map(|&(k, c, d, m)| folded(k, Class::ALL[c], d * state::DAY + m))
+                .collect();
+            for f in all.iter().filter(|f| f.key != 0) {
+                want.entry(f.key).or_default().add(f.class, f.at, f.slot);
+                if f.class.four() != Four::Reached && f.class.counts_against_number() {
+                    *days.entry((f.key, state::day_of(f.at))).or_default() += 1;
+                }
+            }
+            for chunk in all.chunks(batch) {
+                states.fold(chunk);
+            }
+            prop_assert_eq!(states.iter().count(), want.len());
+            for (k, s) in &want {
+                prop_assert_eq!(states.get(*k), Some(s));
+            }
+            prop_assert_eq!(states.get(1000), None);
+            let mut got = states.take_over_cap(cap);
+            got.sort_unstable();
+            let mut over: Vec<(u64, u16, u16)> =
+                days.into_iter().filter(|(_, c)| *c > cap).map(|((k, d), c)| (k, d, c)).collect();
+            over.sort_unstable();
+            prop_assert_eq!(got, over);
+        }
+    }
+
+    /// 56 bytes of key and state, and 4 to 9 of index (at most 7/8 full, doubled when a
+    /// shard outgrows the reserve): a map took about 100 (issue 11).
+    #[test]
+    fn a_number_costs_under_72_bytes() {
+        let mut states = States::new();
+        let n = 200_000u64;
+        states.reserve(n * LINES_PER_NUMBER);
+        let batch: Vec<Folded> = (1..=n).map(|k| folded(k * 7919, Class::NoAnswer, 600)).collect();
+        states.fold(&batch);
+        let per = states.state_bytes() as u64 / n;
+        assert!(per < 72, "{per} bytes a number");
     }
 }

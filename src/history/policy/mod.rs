@@ -210,17 +210,50 @@ impl Policy {
     }
 }
 
-/// The local date of a minute on the clock.
+/// The local date of a minute on the clock (the epoch for a minute past 9999-12-31).
 pub(crate) fn date_of(at: Minutes) -> Date {
-    EPOCH
-        .checked_add(jiff::Span::new().days(i64::from(at / DAY)))
-        .unwrap_or(EPOCH)
+    let (year, month, day) = civil_of(at / DAY);
+    Date::new(year, month, day).unwrap_or(EPOCH)
+}
+
+/// Year, month and day of a day on the clock, by arithmetic (H. Hinnant's `civil_from_days`):
+/// adding a span of days to the epoch was most of formatting a time, which the orphan and
+/// compliance tables do once a row (issue 11). A year past 9999 comes out as `i16::MAX`.
+fn civil_of(days: u32) -> (i16, i8, i8) {
+    // Days from 0000-03-01 to 2000-01-01, so that years start in March and leap days fall last.
+    let z = i64::from(days) + 730_425;
+    let (era, doe) = (z / 146_097, z % 146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (i16::try_from(year).unwrap_or(i16::MAX), month as i8, day as i8)
 }
 
 /// `YYYY-MM-DD HH:MM` of a minute on the clock.
 pub(crate) fn format_minutes(at: Minutes) -> String {
-    let m = at % DAY;
-    format!("{} {:02}:{:02}", date_of(at), m / 60, m % 60)
+    let (date, m) = (date_of(at), at % DAY);
+    let mut out = String::with_capacity(16);
+    push_padded(&mut out, date.year().unsigned_abs().into(), 4);
+    out.push('-');
+    push_padded(&mut out, date.month().unsigned_abs().into(), 2);
+    out.push('-');
+    push_padded(&mut out, date.day().unsigned_abs().into(), 2);
+    out.push(' ');
+    push_padded(&mut out, m / 60, 2);
+    out.push(':');
+    push_padded(&mut out, m % 60, 2);
+    out
+}
+
+/// `value` (below 10^width) in `width` digits, zero-padded, as `{:02}` and a date's year
+/// write it; without the formatting machinery, which a table row a number paid for.
+fn push_padded(out: &mut String, value: u32, width: u32) {
+    for p in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10_u32.pow(p) % 10) as u8));
+    }
 }
 
 #[cfg(test)]

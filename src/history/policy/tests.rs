@@ -348,3 +348,15 @@ fn new_fine_statuses_have_their_names() {
         assert_eq!(fine.as_str(), name);
     }
 }
+
+proptest::proptest! {
+    /// Dates and times by arithmetic are jiff's: every day from the epoch to 9999-12-31, and
+    /// the epoch past it, as before.
+    #[test]
+    fn dates_by_arithmetic_are_jiffs(days in proptest::prop_oneof![0..80_000u32, 0..2_982_616u32], minute in 0..DAY) {
+        let at = days * DAY + minute;
+        let want = EPOCH.checked_add(jiff::Span::new().days(i64::from(days))).unwrap_or(EPOCH);
+        proptest::prop_assert_eq!(date_of(at), want);
+        proptest::prop_assert_eq!(format_minutes(at), format!("{} {:02}:{:02}", want, minute / 60, minute % 60));
+    }
+}

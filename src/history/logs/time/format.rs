@@ -37,6 +37,11 @@ impl TimeFormat {
     pub(crate) fn read(&self, text: &str, tz: &TimeZone) -> Option<Timestamp> {
         match self {
             TimeFormat::YearFirst(hours) => {
+                if *hours == Hours::H24
+                    && let Some(dt) = civil::iso_fixed(text)
+                {
+                    return civil::resolve(dt, None, tz);
+                }
                 let (dt, offset) = civil::year_first(text, *hours)?;
                 civil::resolve(dt, offset, tz)
             }

@@ -126,3 +126,26 @@ fn flag_errors_are_chinese_with_zh() {
         "{format}"
     );
 }
+
+proptest::proptest! {
+    /// The positional reader gives what the general year-first reader gives, on the shapes it
+    /// takes (valid or not) and near them.
+    #[test]
+    fn iso_fixed_reads_like_year_first(
+        y in 0..10_000u32, mo in 0..14u32, d in 0..33u32, h in 0..26u32, mi in 0..62u32, s in 0..62u32,
+        sep in proptest::sample::select(vec![" ", "T", "t", "  "]),
+        seconds in proptest::bool::ANY,
+        noise in proptest::option::of(0..19usize),
+    ) {
+        let tail = if seconds { format!(":{s:02}") } else { String::new() };
+        let mut text = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}{tail}");
+        if let Some(i) = noise.filter(|i| *i < text.len() && text.is_char_boundary(*i) && text.is_char_boundary(*i + 1)) {
+            text.replace_range(i..=i, "x");
+        }
+        let general = super::civil::year_first(&text, Hours::H24).filter(|(_, offset)| offset.is_none()).map(|(dt, _)| dt);
+        if let Some(fast) = super::civil::iso_fixed(&text) {
+            proptest::prop_assert_eq!(Some(fast), general);
+        }
+        proptest::prop_assert_eq!(Y24.read(&text, &shanghai()), general.and_then(|dt| shanghai().to_ambiguous_timestamp(dt).compatible().ok()));
+    }
+}
