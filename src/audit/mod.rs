@@ -1,12 +1,13 @@
 //! The audit: streams a contact file through the number engine (`pipeline`, `record`,
-//! `cleaned`), joins the call history (`calls`), rolls numbers up to customers (`customers`,
-//! `rollup`) and numbers shared across customers (`shared`) through an external sorter
+//! `duplicates`, `cleaned`), joins the call history (`calls`), rolls numbers up to customers
+//! (`customers`, `rollup`) and numbers shared across customers (`shared`) through an external sorter
 //! (`spill`) so memory stays flat, evaluates the CI gate (`checks`), and hands typed rows and
 //! the finished run to `report`, which alone writes files.
 
 mod calls;
 mod cleaned;
 mod customers;
+mod duplicates;
 pub(crate) mod gate;
 mod parts;
 mod pipeline;

@@ -13,6 +13,7 @@
 //! No I/O and no global state: the engine borrows a [`RuleSet`] and can run on any thread.
 
 mod classify;
+mod fast;
 mod fold;
 mod foreign;
 mod issue;
