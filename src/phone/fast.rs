@@ -6,7 +6,7 @@
 use super::Engine;
 use super::classify::is_clean;
 use super::issue::IssueSet;
-use super::number::{Cell, Kind};
+use super::number::{Cell, Kind, Number};
 
 /// The spellings most cells use, judged without folding: 11 bare digits, `+86` and 11
 /// digits, `ddd-dddd-dddd` and `ddd dddd dddd`. The three written forms are taken only when
@@ -41,12 +41,16 @@ pub(super) fn fast(engine: &Engine<'_>, cell: &str) -> Option<Cell> {
     if written && !is_clean(&n) {
         return None;
     }
-    let mut n = n;
-    n.raw = 0..b.len() as u32;
-    Some(Cell {
+    Some(whole_cell(n, b.len()))
+}
+
+/// The cell that is `n` and nothing else: its raw text the whole `len` bytes, no cell issue.
+fn whole_cell(mut n: Number, len: usize) -> Cell {
+    n.raw = 0..len as u32;
+    Cell {
         numbers: smallvec::smallvec![n],
         issues: IssueSet::default(),
-    })
+    }
 }
 
 /// A landline written `0AA-NNNNNNNN`, `0AAA-NNNNNNN` or as bare digits, judged without
@@ -54,7 +58,7 @@ pub(super) fn fast(engine: &Engine<'_>, cell: &str) -> Option<Cell> {
 /// wrong with it, so that the general path would return the same (a test compares the two
 /// on every shape).
 fn landline(engine: &Engine<'_>, b: &[u8]) -> Option<Cell> {
-    let mut n = match b.iter().position(|&c| c == b'-') {
+    let n = match b.iter().position(|&c| c == b'-') {
         // Bare digits (`075586013388`): the area code may end anywhere.
         None if b.iter().all(u8::is_ascii_digit) => engine.classify(b, false),
         Some(dash @ 3..=4) => {
@@ -76,11 +80,7 @@ fn landline(engine: &Engine<'_>, b: &[u8]) -> Option<Cell> {
     if !n.issues.is_empty() || n.kind != Kind::Landline {
         return None;
     }
-    n.raw = 0..b.len() as u32;
-    Some(Cell {
-        numbers: smallvec::smallvec![n],
-        issues: IssueSet::default(),
-    })
+    Some(whole_cell(n, b.len()))
 }
 
 #[cfg(test)]

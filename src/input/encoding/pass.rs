@@ -178,6 +178,11 @@ impl Pass {
         let base = self.bytes + skip as u64;
         self.bytes += chunk.len() as u64;
         let text = &chunk[skip..];
+        if text.is_empty() {
+            // Nothing past the BOM: only the hash takes the bytes.
+            self.hasher.update(chunk);
+            return;
+        }
         let after_cr = self.last == Some(b'\r');
         let (utf8, gb18030, hasher) = (&mut self.utf8, &mut self.gb18030, &mut self.hasher);
         let newlines = self.newlines;
@@ -185,16 +190,10 @@ impl Pass {
             || utf8.feed(text, base),
             || {
                 hasher.update(chunk);
-                if text.is_empty() {
-                    return 0;
-                }
                 gb18030.feed(text, false, (newlines, after_cr));
                 line_ends(text, after_cr)
             },
         );
-        if text.is_empty() {
-            return;
-        }
         self.newlines += lines;
         self.last = text.last().copied();
     }
