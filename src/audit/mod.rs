@@ -34,8 +34,7 @@ use crate::text::{tr, zh};
 use gate::{Threshold, ThresholdResult};
 use pipeline::Sink;
 use record::{Ctx, Prune};
-use shared::SharedNumber;
-use spill::Sorter;
+use spill::Partitioned;
 
 /// Everything `audit` needs, checked and resolved before any file is opened or created.
 #[derive(Debug)]
@@ -162,7 +161,7 @@ fn stream(
             .then(|| Streams::create(opts, &input.headers, input.delimiter, history.is_some()))
             .transpose()?,
         customers: parts::Parts::new(out, cfg.sort_budget, input.columns.id.is_none()),
-        sightings: Sorter::<SharedNumber>::new(out, cfg.sort_budget),
+        sightings: Partitioned::new(out, cfg.sort_budget),
         matched: HashSet::new(),
         summary: Summary::new(input.columns.phones.len()),
     };

@@ -11,7 +11,7 @@ use super::customers::CustomerPart;
 use super::parts::Parts;
 use super::record::{self, Ctx, Processed};
 use super::shared::SharedNumber;
-use super::spill::Sorter;
+use super::spill::Partitioned;
 use crate::history::policy::Action;
 use crate::input::{Input, Row, RowSource};
 use crate::phone::Issue;
@@ -26,7 +26,7 @@ pub(crate) struct Sink {
     /// Customer partials, merged by id after the stream.
     pub(crate) customers: Parts,
     /// Sightings of own and family numbers.
-    pub(crate) sightings: Sorter<SharedNumber>,
+    pub(crate) sightings: Partitioned<SharedNumber>,
     /// Keys of history numbers that matched a contact.
     pub(crate) matched: HashSet<u64>,
     /// The counters.
@@ -43,7 +43,7 @@ impl Sink {
             }
             self.matched.extend(chunk.matched);
             for s in chunk.shared {
-                self.sightings.push(s)?;
+                self.sightings.push(s.key, s)?;
             }
             for c in chunk.customers {
                 self.customers.push(c)?;

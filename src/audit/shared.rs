@@ -1,10 +1,11 @@
 //! Numbers shared across customers (`duplicate.across_records`): every valid own or family
-//! number is keyed by its canonical form and spilled with the customer it belongs to; after
-//! the stream, one sorted pass counts the distinct customers of each number.
+//! number is keyed by its canonical form and spilled, partitioned by that key, with the
+//! customer it belongs to; after the stream, each partition is sorted and counts the
+//! distinct customers of each of its numbers.
 
 use std::io;
 
-use super::spill::{self, Sorter, Spill, get_bytes, get_u64, put_bytes, put_u64};
+use super::spill::{self, Partitioned, Spill, get_bytes, get_u64, put_bytes, put_u64};
 use crate::history::fnv1a;
 use crate::phone::Digits;
 use crate::report::Shared;
@@ -63,36 +64,50 @@ impl Spill for SharedNumber {
     const WHOLE_ORDER: bool = true;
 }
 
-/// Folds one group of sightings of the same number (sorted by customer, then line).
-fn fold_group(group: &[SharedNumber]) -> Shared {
-    let mut customers = 0;
-    let mut last = None;
-    let mut lines: Vec<u64> = Vec::new();
-    for s in group {
-        if last != Some(s.customer) {
-            customers += 1;
-            last = Some(s.customer);
-        }
-        lines.push(s.line);
-    }
+/// The distinct customers of one group of sightings of the same number (sorted by
+/// customer, then line).
+fn customers(group: &[SharedNumber]) -> u64 {
+    1 + group.windows(2).filter(|w| w[0].customer != w[1].customer).count() as u64
+}
+
+/// The report entry of one group of sightings with `customers` distinct customers: its five
+/// first lines.
+fn fold_group(group: &[SharedNumber], customers: u64) -> Shared {
+    let mut lines: Vec<u64> = group.iter().map(|s| s.line).collect();
     lines.sort_unstable();
     lines.truncate(5);
     Shared {
-        number: group.first().map(|s| s.number.as_str().to_string()).unwrap_or_default(),
+        number: group[0].number.as_str().to_string(),
         customers,
         lines,
     }
 }
+
 /// Counts the distinct customers of each sighted number; keeps those at the threshold or
-/// above, most customers first.
-pub(crate) fn find(sightings: Sorter<SharedNumber>, threshold: u64) -> anyhow::Result<Vec<Shared>> {
-    let mut found = Vec::new();
-    for group in spill::groups(sightings.finish()?, |s: &SharedNumber| s.key) {
-        let shared = fold_group(&group?);
-        if shared.customers >= threshold.max(2) {
-            found.push(shared);
-        }
-    }
-    found.sort_by(|a, b| b.customers.cmp(&a.customers).then(a.number.cmp(&b.number)));
-    Ok(found)
+/// above, most customers first. The partitions are searched side by side; the order of the
+/// result does not depend on them (ties between different numbers fall back to the key).
+pub(crate) fn find(sightings: Partitioned<SharedNumber>, threshold: u64) -> anyhow::Result<Vec<Shared>> {
+    let threshold = threshold.max(2);
+    let parts = sightings.finish_each(|sorted| {
+        let mut found = Vec::new();
+        spill::for_each_group(
+            sorted,
+            |s: &SharedNumber| s.key,
+            |group| {
+                let customers = customers(group);
+                if customers >= threshold {
+                    found.push((group[0].key, fold_group(group, customers)));
+                }
+            },
+        )?;
+        Ok(found)
+    })?;
+    let mut found: Vec<(u64, Shared)> = parts.into_iter().flatten().collect();
+    found.sort_unstable_by(|(ka, a), (kb, b)| {
+        b.customers
+            .cmp(&a.customers)
+            .then_with(|| a.number.cmp(&b.number))
+            .then(ka.cmp(kb))
+    });
+    Ok(found.into_iter().map(|(_, shared)| shared).collect())
 }

@@ -15,6 +15,7 @@
 //! iterator is dropped, error paths included.
 
 mod log;
+mod partition;
 mod runs;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ use std::path::Path;
 use rayon::slice::ParallelSliceMut as _;
 
 pub(crate) use log::Log;
+pub(crate) use partition::Partitioned;
 use runs::{Merge, RunFiles, Sequence, open_run, write_run};
 
 /// Write buffer for one run: large writes keep the spill sequential.
@@ -165,6 +167,16 @@ impl<T: Spill> Sorter<T> {
         Ok(())
     }
 
+    /// Reserves room for `n` more values, but no more than the budget holds, judged by the
+    /// size of `sample`: a sorter that knows its input avoids the copies of growing by
+    /// doubling.
+    pub(crate) fn reserve_within_budget(&mut self, n: usize, sample: Option<&T>) {
+        if let Some(sample) = sample {
+            let fits = self.budget / sample.size().max(1) + 1;
+            self.values.reserve(n.min(fits));
+        }
+    }
+
     /// Number of values pushed.
     #[cfg(test)]
     fn len(&self) -> u64 {
@@ -243,52 +255,31 @@ impl<T: Spill> Iterator for Sorted<T> {
 
 impl<T: Spill> FusedIterator for Sorted<T> {}
 
-/// Groups consecutive equal-key values of a sorted iterator: `groups(sorted, |v| key(v))` yields
-/// `io::Result<Vec<T>>` per group. The key must order like (a prefix of) the values' `Ord`, or
-/// equal keys are not adjacent and come back as separate groups.
-pub(crate) fn groups<T, K: PartialEq, I: Iterator<Item = io::Result<T>>, F: FnMut(&T) -> K>(
-    iter: I,
-    key: F,
-) -> Groups<I, F, K, T> {
-    Groups {
-        iter,
-        key,
-        pending: None,
-    }
-}
-
-/// The iterator of [`groups`]: one `Vec` per run of equal keys; an error ends it.
-pub(crate) struct Groups<I, F, K, T> {
-    iter: I,
-    key: F,
-    /// The first value of the next group, read while finding the end of the last one.
-    pending: Option<(K, T)>,
-}
-
-impl<T, K: PartialEq, I: Iterator<Item = io::Result<T>>, F: FnMut(&T) -> K> Iterator for Groups<I, F, K, T> {
-    type Item = io::Result<Vec<T>>;
-
-    fn next(&mut self) -> Option<io::Result<Vec<T>>> {
-        let (key, first) = match self.pending.take() {
-            Some(pending) => pending,
-            None => match self.iter.next()? {
-                Ok(v) => ((self.key)(&v), v),
-                Err(e) => return Some(Err(e)),
-            },
-        };
-        let mut group = vec![first];
-        for item in self.iter.by_ref() {
-            let v = match item {
-                Ok(v) => v,
-                Err(e) => return Some(Err(e)),
-            };
-            let k = (self.key)(&v);
-            if k != key {
-                self.pending = Some((k, v));
-                break;
-            }
-            group.push(v);
+/// Hands each run of consecutive equal-key values of a sorted iterator to `f`, as one slice
+/// (the buffer is reused: no allocation per group). The key must order like (a prefix of)
+/// the values' `Ord`, or equal keys are not adjacent and come as separate groups. The first
+/// error from `iter` ends it.
+pub(crate) fn for_each_group<T, K, I, F, G>(iter: I, mut key: F, mut f: G) -> io::Result<()>
+where
+    K: PartialEq,
+    I: Iterator<Item = io::Result<T>>,
+    F: FnMut(&T) -> K,
+    G: FnMut(&[T]),
+{
+    let mut group: Vec<T> = Vec::new();
+    let mut current: Option<K> = None;
+    for item in iter {
+        let value = item?;
+        let k = key(&value);
+        if current.as_ref().is_some_and(|c| *c != k) {
+            f(&group);
+            group.clear();
         }
-        Some(Ok(group))
+        current = Some(k);
+        group.push(value);
     }
+    if !group.is_empty() {
+        f(&group);
+    }
+    Ok(())
 }

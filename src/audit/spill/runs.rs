@@ -216,6 +216,13 @@ impl<T: Spill> Merge<T> {
 
     /// The smallest remaining value, replacing it in the heap with its source's next one.
     pub(super) fn next(&mut self) -> io::Result<Option<T>> {
+        if let [only] = self.sources.as_mut_slice() {
+            // One source (a sort that never spilled): nothing to merge, no heap traffic.
+            return match self.heap.pop() {
+                Some(head) => Ok(Some(head.value)),
+                None => only.next(&mut self.frame),
+            };
+        }
         let Some(Head { value, run }) = self.heap.pop() else {
             return Ok(None);
         };

@@ -222,24 +222,38 @@ fn strings_round_trip_through_runs() {
     assert_eq!(out, plain);
 }
 
+/// The groups `for_each_group` hands on, each mapped by `f`.
+fn grouped<T, K: PartialEq, R>(
+    iter: impl Iterator<Item = io::Result<T>>,
+    key: impl FnMut(&T) -> K,
+    f: impl Fn(&[T]) -> R,
+) -> io::Result<Vec<R>> {
+    let mut out = Vec::new();
+    for_each_group(iter, key, |g| out.push(f(g)))?;
+    Ok(out)
+}
+
 #[test]
-fn groups_collects_equal_keys() {
+fn groups_collect_equal_keys() {
     let listings = [("a", 1), ("a", 2), ("b", 3), ("c", 4), ("c", 5), ("c", 6)].map(|(p, c)| Listing {
         phone: p.to_string(),
         customer: c,
     });
-    let grouped: Vec<Vec<u64>> = groups(listings.into_iter().map(Ok), |l: &Listing| l.phone.clone())
-        .map(|g| g.unwrap().iter().map(|l| l.customer).collect())
-        .collect();
-    assert_eq!(grouped, [vec![1, 2], vec![3], vec![4, 5, 6]]);
-    assert_eq!(groups(std::iter::empty::<io::Result<u8>>(), |v| *v).count(), 0);
+    let got = grouped(
+        listings.into_iter().map(Ok),
+        |l: &Listing| l.phone.clone(),
+        |g| g.iter().map(|l| l.customer).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    assert_eq!(got, [vec![1, 2], vec![3], vec![4, 5, 6]]);
+    let none = grouped(std::iter::empty::<io::Result<u8>>(), |v| *v, <[u8]>::len).unwrap();
+    assert!(none.is_empty());
 }
 
 #[test]
-fn groups_passes_errors_on() {
+fn groups_pass_errors_on() {
     let items = vec![Ok(1), Ok(1), Err(io::Error::other("disk")), Ok(2)];
-    let mut grouped = groups(items.into_iter(), |v: &u8| *v);
-    assert!(grouped.next().unwrap().is_err());
+    assert!(grouped(items.into_iter(), |v: &u8| *v, <[u8]>::len).is_err());
 }
 
 #[test]
@@ -250,10 +264,7 @@ fn groups_over_a_spilled_sort() {
         sorter.push(v).unwrap();
     }
     let stream = sorter.finish().unwrap();
-    let sizes: Vec<(u32, usize)> = groups(stream, |v: &Keyed| v.key)
-        .map(|g| g.map(|g| (g[0].key, g.len())))
-        .collect::<io::Result<_>>()
-        .unwrap();
+    let sizes: Vec<(u32, usize)> = grouped(stream, |v: &Keyed| v.key, |g| (g[0].key, g.len())).unwrap();
     let mut keys: Vec<u32> = sizes.iter().map(|s| s.0).collect();
     keys.dedup();
     assert_eq!(keys.len(), sizes.len(), "each key forms one group");
