@@ -44,7 +44,7 @@ fn run(dir: &Path, values: &[Pair], budget: usize, parts: usize) -> io::Result<V
     for v in values {
         spill.push(v.key.wrapping_mul(31), *v)?;
     }
-    spill.finish_each(|sorted| sorted.collect::<io::Result<Vec<_>>>())
+    spill.finish_each(Iterator::collect::<io::Result<Vec<_>>>)
 }
 
 /// Files the spill left in `dir`.
@@ -118,7 +118,7 @@ fn a_truncated_partition_file_is_an_error() {
         .set_len(len - 3)
         .expect("truncate");
     let err = spill
-        .finish_each(|sorted| sorted.collect::<io::Result<Vec<_>>>())
+        .finish_each(Iterator::collect::<io::Result<Vec<_>>>)
         .expect_err("truncated");
     assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
 }
