@@ -71,7 +71,21 @@ pub(crate) fn get_u64(input: &mut &[u8]) -> io::Result<u64> {
     ))
 }
 
-/// Appends `s` as a `u32` little-endian byte length followed by its UTF-8 bytes.
+/// Appends `v` as an unsigned LEB128 varint: 1 byte below 128, at most 10. Counts, line
+/// numbers and lengths are small, and every byte spilled is written and read back once.
+pub(crate) fn put_varint(out: &mut Vec<u8>, v: u64) {
+    leb128::write::unsigned(out, v).expect("a Vec takes every byte");
+}
+
+/// Reads a varint written by [`put_varint`] from the front of `input`.
+pub(crate) fn get_varint(input: &mut &[u8]) -> io::Result<u64> {
+    leb128::read::unsigned(input).map_err(|e| match e {
+        leb128::read::Error::IoError(e) => io::Error::new(e.kind(), "spilled value truncated inside a varint"),
+        leb128::read::Error::Overflow => io::Error::new(io::ErrorKind::InvalidData, "spilled varint past 64 bits"),
+    })
+}
+
+/// Appends `s` as a varint byte length followed by its UTF-8 bytes.
 ///
 /// # Panics
 /// When `s` is 4 GiB or longer, which no contact-file cell is.
@@ -85,7 +99,7 @@ pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
 /// When `bytes` is 4 GiB or longer.
 pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     let len = u32::try_from(bytes.len()).expect("spilled string shorter than 4 GiB");
-    out.extend_from_slice(&len.to_le_bytes());
+    put_varint(out, u64::from(len));
     out.extend_from_slice(bytes);
 }
 
@@ -97,9 +111,10 @@ pub(crate) fn get_str(input: &mut &[u8]) -> io::Result<String> {
 
 /// Reads the bytes of a string written by [`put_str`] from the front of `input`, borrowed.
 pub(crate) fn get_bytes<'a>(input: &mut &'a [u8]) -> io::Result<&'a [u8]> {
-    let len = take(input, 4)?;
-    let len = u32::from_le_bytes(len.try_into().expect("take returns exactly 4 bytes"));
-    take(input, len as usize)
+    let len = get_varint(input)?;
+    let len =
+        usize::try_from(len).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "spilled length too large"))?;
+    take(input, len)
 }
 
 /// Splits `n` bytes off the front of `input`, or fails without advancing it.

@@ -285,6 +285,43 @@ fn helpers_round_trip_and_advance() {
 }
 
 #[test]
+fn varints_round_trip_at_every_length() {
+    let values = [
+        0,
+        1,
+        127,
+        128,
+        300,
+        16_383,
+        16_384,
+        u64::from(u32::MAX),
+        u64::MAX - 1,
+        u64::MAX,
+    ];
+    let lengths = [1, 1, 1, 2, 2, 2, 3, 5, 10, 10];
+    for (v, len) in values.into_iter().zip(lengths) {
+        let mut out = Vec::new();
+        put_varint(&mut out, v);
+        assert_eq!(out.len(), len, "{v}");
+        out.push(0xAA);
+        let mut input = &out[..];
+        assert_eq!(get_varint(&mut input).unwrap(), v);
+        assert_eq!(input, [0xAA], "{v}: advanced past its bytes only");
+    }
+}
+
+#[test]
+fn truncated_or_overlong_varints_are_errors() {
+    let mut cut: &[u8] = &[0x80, 0x80];
+    assert_eq!(get_varint(&mut cut).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+    let mut overlong: &[u8] = &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F];
+    assert_eq!(
+        get_varint(&mut overlong).unwrap_err().kind(),
+        io::ErrorKind::InvalidData
+    );
+}
+
+#[test]
 fn truncated_values_are_errors() {
     let mut short: &[u8] = &[1, 2, 3];
     assert_eq!(get_u64(&mut short).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
@@ -292,7 +329,7 @@ fn truncated_values_are_errors() {
     put_str(&mut out, "13800138000");
     let mut cut = &out[..out.len() - 1];
     assert_eq!(get_str(&mut cut).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
-    let mut bad_utf8: &[u8] = &[2, 0, 0, 0, 0xff, 0xfe];
+    let mut bad_utf8: &[u8] = &[2, 0xff, 0xfe];
     assert_eq!(get_str(&mut bad_utf8).unwrap_err().kind(), io::ErrorKind::InvalidData);
 }
 
