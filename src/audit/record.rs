@@ -378,13 +378,17 @@ struct Forms {
 }
 
 impl Forms {
-    /// Renders the forms; the issue codes only for the `tables` rows that show them.
+    /// Renders the forms. Without `tables` only the canonical form is used (the shared-number
+    /// key: E.164, else national), so the national form is rendered only when there is no
+    /// E.164 form, and the issue codes not at all.
     fn render(&mut self, n: &Number, tables: bool) {
         self.e164.clear();
         self.national.clear();
         self.codes.clear();
-        n.write_e164(&mut self.e164);
-        n.write_national(&mut self.national);
+        let complete = n.write_e164(&mut self.e164);
+        if tables || !complete {
+            n.write_national(&mut self.national);
+        }
         if tables {
             push_codes(&mut self.codes, n.issues);
         }
