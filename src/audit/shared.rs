@@ -177,7 +177,8 @@ mod tests {
     #[test]
     fn e164_numbers_are_keyed_exactly_and_other_forms_by_hash() {
         let mobile = SharedNumber::new("+8613912345678", "KH1", 2);
-        assert_eq!(mobile.key, EXACT | 13 << VALUE_BITS | 8_613_912_345_678);
+        let value: u64 = "8613912345678".parse().expect("digits");
+        assert_eq!(mobile.key, EXACT | 13 << VALUE_BITS | value);
         let national = SharedNumber::new("027-8765432", "KH1", 2);
         assert_eq!(national.key & EXACT, 0);
         for s in [mobile, national, SharedNumber::new("+0012", "KH2", u64::MAX)] {
