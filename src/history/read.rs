@@ -1,12 +1,13 @@
 //! One attempt log read and folded: records are read serially in batches, parsed and
 //! classified on every core (each worker remembering the classes of the outcome texts it
-//! has seen), then counted in order. Attempts after `--as-of` and duplicates
-//! of an attempt already read (in this log or an earlier one) are counted and left out, and
-//! the log is refused when more of its lines than `--max-unreadable` cannot be read.
+//! has seen), folded shard by shard on every core, then counted in order. Attempts after
+//! `--as-of` and duplicates of an attempt already read (in this log or an earlier one) are
+//! counted and left out, and the log is refused when more of its lines than
+//! `--max-unreadable` cannot be read.
 
 use rayon::prelude::*;
 
-use super::logs::{LogReader, LogTally, Seen, attempt_hash};
+use super::logs::{LogReader, LogTally};
 use super::memo::Memo;
 use super::policy::Policy;
 use super::{BATCH, Calls, Folded, HistoryOptions, States, Violation, bad_line, classify, count};
@@ -18,7 +19,6 @@ pub(super) struct Fold<'a> {
     pub(super) states: &'a mut States,
     pub(super) calls: &'a mut Calls,
     pub(super) violations: &'a mut Vec<Violation>,
-    pub(super) seen: &'a mut Seen,
 }
 
 /// Reads one log in parallel batches and folds its attempts: duplicates and attempts after
@@ -36,6 +36,10 @@ pub(super) fn read_log(
     let mut raw = Vec::with_capacity(BATCH);
     let parser = reader.parser();
     let mut tally = LogTally::default();
+    // Reused from batch to batch: a fresh pair of these each batch was faulted in and
+    // zeroed again by the kernel every time.
+    let mut folded: Vec<Result<Folded, (u64, String)>> = Vec::with_capacity(BATCH);
+    let mut ok: Vec<Folded> = Vec::with_capacity(BATCH);
     loop {
         reader
             .read_raw(&mut raw, BATCH)
@@ -43,26 +47,19 @@ pub(super) fn read_log(
         if raw.is_empty() {
             break;
         }
-        let folded: Vec<Result<(Folded, u64), (u64, String)>> = raw
-            .par_iter()
-            .map_init(Memo::default, |memo, rec| {
-                let attempt = parser.parse(rec).map_err(|msg| (rec.line, msg))?;
-                let f = classify(&attempt, engine, (rules, memo), format, &opts.tz, policy);
-                let hash = attempt_hash(f.key, f.at, &attempt.outcome, attempt.talk_seconds);
-                Ok((f, hash))
-            })
-            .collect();
-        let mut ok = Vec::with_capacity(folded.len());
-        for f in folded {
+        folded.clear();
+        folded.par_extend(raw.par_iter().map_init(Memo::default, |memo, rec| {
+            let attempt = parser.parse(rec).map_err(|msg| (rec.line, msg))?;
+            Ok(classify(&attempt, engine, (rules, memo), format, &opts.tz, policy))
+        }));
+        ok.clear();
+        for f in folded.drain(..) {
             match f {
-                Ok((f, hash)) => {
+                Ok(f) => {
                     tally.read += 1;
                     if opts.as_of.is_some_and(|as_of| f.at > as_of) {
                         fold.calls.after_as_of += 1;
-                    } else if !fold.seen.first(hash) {
-                        fold.calls.duplicates += 1;
                     } else {
-                        count(&f, index, fold.calls, fold.violations);
                         ok.push(f);
                     }
                 }
@@ -72,7 +69,17 @@ pub(super) fn read_log(
                 }
             }
         }
-        fold.states.fold(&ok);
+        // The shards drop duplicates as they fold; the rest are counted in log order, so
+        // that the bounded tallies name the same texts whatever the threads.
+        let duplicates = fold.states.fold(&ok);
+        let mut next = duplicates.iter().copied().peekable();
+        for (i, f) in ok.iter().enumerate() {
+            if next.next_if_eq(&i).is_some() {
+                fold.calls.duplicates += 1;
+            } else {
+                count(f, index, fold.calls, fold.violations);
+            }
+        }
     }
     tally.check(&display, &reader.expected(), opts.max_unreadable)
 }

@@ -1,14 +1,16 @@
 //! The folded states of every dialled number, in shards: a number's shard is fixed by its
 //! key, so each worker folds its own shards without locks, and a lookup goes to one shard.
 //! A shard keeps its numbers' keys and states in two dense arrays, in the order the numbers
-//! were first seen, found through a compact index (`index`), and their unanswered attempts
-//! per day as 4 bytes an attempt (`daily`).
+//! were first seen, found through a compact index (`index`), their unanswered attempts
+//! per day as 4 bytes an attempt (`daily`), and the hashes of the attempts it has folded, to
+//! drop a second copy of one (the hash mixes in the key, so both copies come to one shard).
 
 use rayon::prelude::*;
 
 use super::Folded;
 use super::daily::DayCounts;
 use super::index::KeyIndex;
+use super::logs::Seen;
 use super::state::{self, NumberState};
 use crate::rules::Four;
 
@@ -20,13 +22,14 @@ pub(crate) struct States {
 }
 
 /// One shard: its numbers' keys and states (the same place in both), the index from key to
-/// place, and their unanswered attempts per day.
+/// place, their unanswered attempts per day, and the attempts it has folded.
 #[derive(Debug, Default)]
 struct Shard {
     keys: Vec<u64>,
     states: Vec<NumberState>,
     index: KeyIndex,
     daily: DayCounts,
+    seen: Seen,
 }
 
 /// Shards: more than threads, so that work spreads evenly.
@@ -35,6 +38,9 @@ const SHARDS: usize = 16;
 /// Log lines per dialled number assumed when sizing the index from a log's line count (the
 /// benchmark logs hold about three attempts a number); more numbers grow it.
 const LINES_PER_NUMBER: u64 = 3;
+
+/// A shard's attempt hashes are reserved for its share of the lines plus 1/64 of it.
+const SEEN_SLACK: u64 = 64;
 
 impl States {
     pub(super) fn new() -> States {
@@ -50,14 +56,18 @@ impl States {
 
     /// Makes room for a log of `lines` lines: the arrays for every line being a new number
     /// (address space only: a page is only taken once written), the index for the expected
-    /// numbers, so neither is copied or rebuilt as the log is folded in the common case.
+    /// numbers, the attempt hashes for a shard's share of the lines and a little more (keys
+    /// spread evenly, so a shard's share is within a fraction of a percent of 1/16), so none
+    /// is copied or rebuilt as the log is folded in the common case.
     pub(super) fn reserve(&mut self, lines: u64) {
-        let per_shard = usize::try_from(lines / SHARDS as u64 + 1).unwrap_or(usize::MAX / 2);
+        let share = lines / SHARDS as u64;
+        let per_shard = usize::try_from(share + 1).unwrap_or(usize::MAX / 2);
         let numbers = usize::try_from(lines / LINES_PER_NUMBER / SHARDS as u64 + 1).unwrap_or(usize::MAX / 2);
         for shard in &mut self.shards {
             shard.keys.reserve(per_shard);
             shard.states.reserve(per_shard);
             shard.index.reserve(shard.keys.len() + numbers, &shard.keys);
+            shard.seen.reserve(share + share / SEEN_SLACK + 64);
         }
     }
 
@@ -77,20 +87,33 @@ impl States {
         self.shards.par_iter().flat_map_iter(|s| s.keys.iter().zip(&s.states))
     }
 
-    /// Folds a batch: each shard, on its own thread, takes the attempts of its numbers.
-    pub(super) fn fold(&mut self, batch: &[Folded]) {
-        self.shards.par_iter_mut().enumerate().for_each(|(i, shard)| {
-            for f in batch.iter().filter(|f| f.key != 0 && Self::shard_of(f.key) == i) {
-                let (place, new) = shard.index.find_or_insert(f.key, &mut shard.keys);
-                if new {
-                    shard.states.push(NumberState::new());
-                }
-                shard.states[place].add(f.class, f.at, f.slot);
-                if f.class.four() != Four::Reached && f.class.counts_against_number() {
-                    shard.daily.add(place, state::day_of(f.at));
-                }
-            }
-        });
+    /// Folds a batch: the attempts are dealt to their shards, then each shard, on its own
+    /// thread, folds its attempts in batch order, dropping those it has folded before.
+    /// Returns the positions in `batch` of the dropped duplicates, in order. (Each shard
+    /// filtering the whole batch for its own attempts read every attempt 16 times.)
+    pub(super) fn fold(&mut self, batch: &[Folded]) -> Vec<usize> {
+        let mut parts: Vec<Vec<u32>> = (0..SHARDS)
+            .map(|_| Vec::with_capacity(batch.len() / SHARDS * 2))
+            .collect();
+        for (i, f) in batch.iter().enumerate() {
+            parts[Self::shard_of(f.key)].push(u32::try_from(i).expect("a batch under 2^32 attempts"));
+        }
+        let mut duplicates: Vec<usize> = self
+            .shards
+            .par_iter_mut()
+            .zip(parts)
+            .flat_map_iter(|(shard, part)| shard.fold(batch, part))
+            .collect();
+        duplicates.sort_unstable();
+        duplicates
+    }
+
+    /// Frees the attempt hashes once the last log is folded: nothing is deduplicated after,
+    /// and the states outlive them into the outputs.
+    pub(super) fn forget_attempts(&mut self) {
+        for shard in &mut self.shards {
+            shard.seen = Seen::default();
+        }
     }
 
     /// Bytes the per-day counters hold (their cost, for BENCHMARKS.md).
@@ -131,16 +154,45 @@ impl States {
     }
 }
 
+impl Shard {
+    /// Folds the attempts at the positions `part` of `batch` (this shard's, in order); returns
+    /// the positions of those already folded. An attempt without a number (key 0) is checked
+    /// for a copy but has no state.
+    fn fold(&mut self, batch: &[Folded], part: Vec<u32>) -> Vec<usize> {
+        let mut duplicates = Vec::new();
+        for i in part.into_iter().map(|i| i as usize) {
+            let f = &batch[i];
+            if !self.seen.first(f.hash) {
+                duplicates.push(i);
+                continue;
+            }
+            if f.key == 0 {
+                continue;
+            }
+            let (place, new) = self.index.find_or_insert(f.key, &mut self.keys);
+            if new {
+                self.states.push(NumberState::new());
+            }
+            self.states[place].add(f.class, f.at, f.slot);
+            if f.class.four() != Four::Reached && f.class.counts_against_number() {
+                self.daily.add(place, state::day_of(f.at));
+            }
+        }
+        duplicates
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
     use proptest::prelude::*;
 
     use super::*;
     use crate::rules::Class;
 
-    fn folded(key: u64, class: Class, at: u32) -> Folded {
+    /// An attempt whose copies share `hash`.
+    fn folded(key: u64, class: Class, at: u32, hash: u64) -> Folded {
         Folded {
             key,
             class,
@@ -149,15 +201,18 @@ mod tests {
             slot: None,
             outside_window: false,
             unrecognised: None,
+            hash,
         }
     }
 
     proptest! {
-        /// The same states and days over the cap as one map of states and one of counters per
-        /// number-day, whatever the batches and the reserve.
+        /// The same states, duplicates and days over the cap as one set of the hashes folded,
+        /// one map of states and one of counters per number-day, whatever the batches and the
+        /// reserve. A copy (same key and `copy`, so same hash) may differ in class and time,
+        /// as two lines that differ only in their notes do: the first one in order is folded.
         #[test]
         fn folds_like_maps(
-            attempts in proptest::collection::vec((0..40u64, 0..Class::ALL.len(), 0..4u32, 0..1440u32), 0..600),
+            attempts in proptest::collection::vec((0..40u64, 0..3u64, 0..Class::ALL.len(), 0..4u32, 0..1440u32), 0..600),
             batch in 1..50usize,
             lines in 0..1000u64,
             cap in 0..4u16,
@@ -166,24 +221,37 @@ mod tests {
             states.reserve(lines);
             let mut want: HashMap<u64, NumberState> = HashMap::new();
             let mut days: HashMap<(u64, u16), u16> = HashMap::new();
+            // Hashes from 1: the set stores a hash 0 as 1.
+            let mut hashes = HashSet::new();
+            let mut copies = Vec::new();
             let all: Vec<Folded> = attempts
                 .iter()
-                .map(|&(k, c, d, m)| folded(k, Class::ALL[c], d * state::DAY + m))
+                .map(|&(k, copy, c, d, m)| folded(k, Class::ALL[c], d * state::DAY + m, k * 3 + copy + 1))
                 .collect();
-            for f in all.iter().filter(|f| f.key != 0) {
+            for (i, f) in all.iter().enumerate() {
+                if !hashes.insert(f.hash) {
+                    copies.push(i);
+                    continue;
+                }
+                if f.key == 0 {
+                    continue;
+                }
                 want.entry(f.key).or_default().add(f.class, f.at, f.slot);
                 if f.class.four() != Four::Reached && f.class.counts_against_number() {
                     *days.entry((f.key, state::day_of(f.at))).or_default() += 1;
                 }
             }
-            for chunk in all.chunks(batch) {
-                states.fold(chunk);
+            let mut got_copies = Vec::new();
+            for (n, chunk) in all.chunks(batch).enumerate() {
+                got_copies.extend(states.fold(chunk).into_iter().map(|i| n * batch + i));
             }
+            prop_assert_eq!(got_copies, copies);
             prop_assert_eq!(states.iter().count(), want.len());
             for (k, s) in &want {
                 prop_assert_eq!(states.get(*k), Some(s));
             }
             prop_assert_eq!(states.get(1000), None);
+            states.forget_attempts();
             let mut got = states.take_over_cap(cap);
             got.sort_unstable();
             let mut over: Vec<(u64, u16, u16)> =
@@ -200,7 +268,7 @@ mod tests {
         let mut states = States::new();
         let n = 200_000u64;
         states.reserve(n * LINES_PER_NUMBER);
-        let batch: Vec<Folded> = (1..=n).map(|k| folded(k * 7919, Class::NoAnswer, 600)).collect();
+        let batch: Vec<Folded> = (1..=n).map(|k| folded(k * 7919, Class::NoAnswer, 600, k)).collect();
         states.fold(&batch);
         let per = states.state_bytes() as u64 / n;
         assert!(per < 72, "{per} bytes a number");
