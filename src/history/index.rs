@@ -1,6 +1,6 @@
 //! The index of one shard's numbers: key to the number's place in the shard's dense arrays.
 //! An open-addressing table of `u32` slots (linear probing, load at most 7/8, any size
-//! rather than a power of two), the keys themselves kept once, in the shard's key array. A
+//! rather than a power of two), the keys themselves kept once, in the shard's entries. A
 //! general map of key to state took 57 bytes a slot in power-of-two tables, about 100 bytes
 //! per number at 10M numbers (issue 11); this takes 4 bytes a slot, the states 56 bytes a
 //! number in their arrays.
@@ -14,7 +14,18 @@
 const LOAD_NUM: usize = 7;
 const LOAD_DEN: usize = 8;
 
-/// Places of keys in a key array. A slot holds `tag << bits | (place + 1)`, so `0` marks a
+/// An entry of the array the index places keys in: it holds its key.
+pub(super) trait Keyed {
+    fn key(&self) -> u64;
+}
+
+impl Keyed for u64 {
+    fn key(&self) -> u64 {
+        *self
+    }
+}
+
+/// Places of keys in an array of entries. A slot holds `tag << bits | (place + 1)`, so `0` marks a
 /// free slot.
 #[derive(Debug, Default)]
 pub(super) struct KeyIndex {
@@ -26,14 +37,20 @@ pub(super) struct KeyIndex {
 
 impl KeyIndex {
     /// Makes room for `want` keys in all, so the table is not rebuilt as it fills.
-    pub(super) fn reserve(&mut self, want: usize, keys: &[u64]) {
+    pub(super) fn reserve<T: Keyed>(&mut self, want: usize, keys: &[T]) {
         if want.saturating_mul(LOAD_DEN) > self.slots.len() * LOAD_NUM {
             self.rebuild(want.saturating_mul(LOAD_DEN) / LOAD_NUM + 1, keys);
         }
     }
 
-    /// The place of `key` in `keys`, pushing it there first when it is new (then `true`).
-    pub(super) fn find_or_insert(&mut self, key: u64, keys: &mut Vec<u64>) -> (usize, bool) {
+    /// The place of `key` in `keys`, pushing `new(key)` there first when it is new (then
+    /// `true`).
+    pub(super) fn find_or_insert<T: Keyed>(
+        &mut self,
+        key: u64,
+        keys: &mut Vec<T>,
+        new: impl FnOnce(u64) -> T,
+    ) -> (usize, bool) {
         if (keys.len() + 1) * LOAD_DEN > self.slots.len() * LOAD_NUM {
             self.rebuild((self.slots.len() * 2).max(64), keys);
         }
@@ -45,17 +62,19 @@ impl KeyIndex {
                 0 => {
                     let place = keys.len();
                     self.slots[i] = tag | self.slot_of(place);
-                    keys.push(key);
+                    keys.push(new(key));
                     return (place, true);
                 }
-                s if s & !self.place_mask() == tag && keys[self.place(s)] == key => return (self.place(s), false),
+                s if s & !self.place_mask() == tag && keys[self.place(s)].key() == key => {
+                    return (self.place(s), false);
+                }
                 _ => i = if i + 1 == self.slots.len() { 0 } else { i + 1 },
             }
         }
     }
 
     /// The place of `key` in `keys`, if it is there.
-    pub(super) fn get(&self, key: u64, keys: &[u64]) -> Option<usize> {
+    pub(super) fn get<T: Keyed>(&self, key: u64, keys: &[T]) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
@@ -65,7 +84,7 @@ impl KeyIndex {
         loop {
             match self.slots[i] {
                 0 => return None,
-                s if s & !self.place_mask() == tag && keys[self.place(s)] == key => return Some(self.place(s)),
+                s if s & !self.place_mask() == tag && keys[self.place(s)].key() == key => return Some(self.place(s)),
                 _ => i = if i + 1 == self.slots.len() { 0 } else { i + 1 },
             }
         }
@@ -105,11 +124,11 @@ impl KeyIndex {
     }
 
     /// Places every key of `keys` into a table of `slots` slots.
-    fn rebuild(&mut self, slots: usize, keys: &[u64]) {
+    fn rebuild<T: Keyed>(&mut self, slots: usize, keys: &[T]) {
         self.slots = vec![0; slots];
         self.bits = bits_for(slots + 1);
-        for (place, &key) in keys.iter().enumerate() {
-            let hash = mix(key);
+        for (place, key) in keys.iter().enumerate() {
+            let hash = mix(key.key());
             let mut i = self.home(hash);
             while self.slots[i] != 0 {
                 i = if i + 1 == self.slots.len() { 0 } else { i + 1 };
@@ -153,7 +172,7 @@ mod tests {
                 let n = want.len();
                 let place = *want.entry(k).or_insert(n);
                 prop_assert_eq!(index.get(k, &stored), (place < n).then_some(place));
-                prop_assert_eq!(index.find_or_insert(k, &mut stored), (place, place == n));
+                prop_assert_eq!(index.find_or_insert(k, &mut stored, |k| k), (place, place == n));
             }
             prop_assert_eq!(stored.len(), want.len());
             for (k, place) in want {
@@ -191,7 +210,7 @@ mod tests {
         let same: Vec<u64> = (1..).filter(|&k| index.tag(mix(k)) == tag).take(3).collect();
         assert!(same.iter().all(|&k| mix(k) as u32 & mask == tag));
         for (place, &k) in same.iter().enumerate() {
-            assert_eq!(index.find_or_insert(k, &mut keys), (place, true));
+            assert_eq!(index.find_or_insert(k, &mut keys, |k| k), (place, true));
         }
         for (place, &k) in same.iter().enumerate() {
             assert_eq!(index.get(k, &keys), Some(place));
@@ -206,7 +225,7 @@ mod tests {
         let bytes = index.bytes();
         assert!(bytes < 1_200 * 4, "{bytes} bytes for 1,000 keys");
         for k in 1..=1_000u64 {
-            index.find_or_insert(k * 10, &mut keys);
+            index.find_or_insert(k * 10, &mut keys, |k| k);
         }
         assert_eq!(index.bytes(), bytes);
         assert_eq!(index.get(5, &keys), None);

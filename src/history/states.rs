@@ -1,6 +1,6 @@
 //! The folded states of every dialled number, in shards: a number's shard is fixed by its
 //! key, so each worker folds its own shards without locks, and a lookup goes to one shard.
-//! A shard keeps its numbers' keys and states in two dense arrays, in the order the numbers
+//! A shard keeps its numbers' keys and states in one dense array, in the order the numbers
 //! were first seen, found through a compact index (`index`), their unanswered attempts
 //! per day as 4 bytes an attempt (`daily`), and the hashes of the attempts it has folded, to
 //! drop a second copy of one (the hash mixes in the key, so both copies come to one shard).
@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::Folded;
 use super::daily::DayCounts;
-use super::index::KeyIndex;
+use super::index::{KeyIndex, Keyed};
 use super::logs::Seen;
 use super::state::{self, NumberState};
 use crate::rules::Four;
@@ -21,15 +21,29 @@ pub(crate) struct States {
     shards: Vec<Shard>,
 }
 
-/// One shard: its numbers' keys and states (the same place in both), the index from key to
-/// place, their unanswered attempts per day, and the attempts it has folded.
+/// One shard: its numbers' keys and states, the index from key to place, their unanswered
+/// attempts per day, and the attempts it has folded.
 #[derive(Debug, Default)]
 struct Shard {
-    keys: Vec<u64>,
-    states: Vec<NumberState>,
+    entries: Vec<Entry>,
     index: KeyIndex,
     daily: DayCounts,
     seen: Seen,
+}
+
+/// A number's key and state side by side, a cache line together: the key that a lookup
+/// checks and the state it then folds into were two cache misses in two arrays.
+#[derive(Debug)]
+#[repr(C, align(64))]
+struct Entry {
+    key: u64,
+    state: NumberState,
+}
+
+impl Keyed for Entry {
+    fn key(&self) -> u64 {
+        self.key
+    }
 }
 
 /// Shards: more than threads, so that work spreads evenly.
@@ -64,9 +78,8 @@ impl States {
         let per_shard = usize::try_from(share + 1).unwrap_or(usize::MAX / 2);
         let numbers = usize::try_from(lines / LINES_PER_NUMBER / SHARDS as u64 + 1).unwrap_or(usize::MAX / 2);
         for shard in &mut self.shards {
-            shard.keys.reserve(per_shard);
-            shard.states.reserve(per_shard);
-            shard.index.reserve(shard.keys.len() + numbers, &shard.keys);
+            shard.entries.reserve(per_shard);
+            shard.index.reserve(shard.entries.len() + numbers, &shard.entries);
             shard.seen.reserve(share + share / SEEN_SLACK + 64);
         }
     }
@@ -74,17 +87,24 @@ impl States {
     /// The state of the number with `key`.
     pub(crate) fn get(&self, key: u64) -> Option<&NumberState> {
         let shard = &self.shards[Self::shard_of(key)];
-        shard.index.get(key, &shard.keys).map(|place| &shard.states[place])
+        shard
+            .index
+            .get(key, &shard.entries)
+            .map(|place| &shard.entries[place].state)
     }
 
     /// Every (key, state), in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&u64, &NumberState)> {
-        self.shards.iter().flat_map(|s| s.keys.iter().zip(&s.states))
+        self.shards
+            .iter()
+            .flat_map(|s| s.entries.iter().map(|e| (&e.key, &e.state)))
     }
 
     /// Every (key, state), in no particular order, shard by shard on the worker threads.
     pub(crate) fn par_iter(&self) -> impl ParallelIterator<Item = (&u64, &NumberState)> {
-        self.shards.par_iter().flat_map_iter(|s| s.keys.iter().zip(&s.states))
+        self.shards
+            .par_iter()
+            .flat_map_iter(|s| s.entries.iter().map(|e| (&e.key, &e.state)))
     }
 
     /// Folds a batch: the attempts are dealt to their shards, then each shard, on its own
@@ -126,11 +146,7 @@ impl States {
     pub(super) fn state_bytes(&self) -> usize {
         self.shards
             .iter()
-            .map(|s| {
-                s.index.bytes()
-                    + s.keys.len() * std::mem::size_of::<u64>()
-                    + s.states.len() * std::mem::size_of::<NumberState>()
-            })
+            .map(|s| s.index.bytes() + s.entries.len() * std::mem::size_of::<Entry>())
             .sum()
     }
 
@@ -142,11 +158,11 @@ impl States {
             .par_iter_mut()
             .map(|shard| {
                 let daily = std::mem::take(&mut shard.daily);
-                let (keys, states) = (&shard.keys, &shard.states);
+                let entries = &shard.entries;
                 daily
-                    .over(cap, |place| states[place].attempts > cap)
+                    .over(cap, |place| entries[place].state.attempts > cap)
                     .into_iter()
-                    .map(|(place, day, count)| (keys[place], day, count))
+                    .map(|(place, day, count)| (entries[place].key, day, count))
                     .collect()
             })
             .collect();
@@ -169,11 +185,12 @@ impl Shard {
             if f.key == 0 {
                 continue;
             }
-            let (place, new) = self.index.find_or_insert(f.key, &mut self.keys);
-            if new {
-                self.states.push(NumberState::new());
-            }
-            self.states[place].add(f.class, f.at, f.slot);
+            let new = |key| Entry {
+                key,
+                state: NumberState::new(),
+            };
+            let (place, _) = self.index.find_or_insert(f.key, &mut self.entries, new);
+            self.entries[place].state.add(f.class, f.at, f.slot);
             if f.class.four() != Four::Reached && f.class.counts_against_number() {
                 self.daily.add(place, state::day_of(f.at));
             }
@@ -261,7 +278,7 @@ mod tests {
         }
     }
 
-    /// 56 bytes of key and state, and 4 to 9 of index (at most 7/8 full, doubled when a
+    /// 64 bytes of key and state, and 4 to 9 of index (at most 7/8 full, doubled when a
     /// shard outgrows the reserve): a map took about 100 (issue 11).
     #[test]
     fn a_number_costs_under_72_bytes() {
