@@ -90,6 +90,12 @@ impl KeyIndex {
         }
     }
 
+    /// The slot a probe for `key` reads first (0 for an empty table), read only to bring its
+    /// cache line in ahead of the probe.
+    pub(super) fn first_slot(&self, key: u64) -> u32 {
+        self.slots.get(self.home(mix(key))).copied().unwrap_or(0)
+    }
+
     /// Bytes the table holds.
     #[cfg(test)]
     pub(super) fn bytes(&self) -> usize {

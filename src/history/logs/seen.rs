@@ -48,6 +48,12 @@ impl Seen {
         }
     }
 
+    /// The slot a probe for `hash` reads first (0 for an empty table), read only to bring its
+    /// cache line in ahead of the probe.
+    pub(crate) fn first_slot(&self, hash: u64) -> u64 {
+        self.slots.get(self.home(hash.max(1))).copied().unwrap_or(0)
+    }
+
     /// The first slot to try for `hash`: the hash scaled to the table (multiply-shift).
     fn home(&self, hash: u64) -> usize {
         ((u128::from(hash) * self.slots.len() as u128) >> 64) as usize
