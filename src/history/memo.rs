@@ -34,8 +34,8 @@ impl Memo {
     pub(super) fn classify(&mut self, rules: &OutcomeRules, e: &Evidence<'_>) -> (Class, bool) {
         let hash = fields_hash(e);
         if let Some(m) = self.entries.get(&hash)
-            && *m.outcome == *e.outcome
-            && *m.notes == *e.notes
+            && same(&m.outcome, e.outcome)
+            && same(&m.notes, e.notes)
             && m.talk == e.talk_seconds
         {
             return (m.class, m.unrecognised);
@@ -53,6 +53,13 @@ impl Memo {
         }
         (class, unrecognised)
     }
+}
+
+/// Byte equality without a call: the texts are a few dozen bytes at most, and the C
+/// library's memcmp, called twice an attempt, was 7.5% of the samples at 30M attempts.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// FNV-1a over the fields, a separator between the texts so `ab|c` and `a|bc` differ.
@@ -89,7 +96,27 @@ mod tests {
         "xyz",
     ];
 
+    #[test]
+    fn same_is_byte_equality() {
+        for (a, b) in [
+            ("", ""),
+            ("关机", "关机"),
+            ("关机", "关"),
+            ("", "x"),
+            ("abc", "abd"),
+            ("abc", "abc "),
+        ] {
+            assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+        }
+    }
+
     proptest! {
+        /// Byte equality, whatever the texts.
+        #[test]
+        fn same_answers_like_eq(a in "[a-c关]{0,12}", b in "[a-c关]{0,12}") {
+            prop_assert_eq!(same(&a, &b), a == b);
+        }
+
         /// Remembered or not, the class and the unrecognised flag are the rules' own.
         #[test]
         fn answers_like_the_rules(attempts in proptest::collection::vec((0..8usize, 0..8usize, proptest::option::of(0..40u32)), 0..300)) {

@@ -36,7 +36,7 @@ use jiff::tz::TimeZone;
 
 use crate::phone::{Detail, Engine, Number};
 use crate::rules::{Class, Evidence, OutcomeRules, PolicyRules};
-use logs::{Attempt, HistoryColumns, LogFormat, LogOptions, LogReader, Seen, TimeRange};
+use logs::{Attempt, HistoryColumns, LogFormat, LogOptions, LogReader, TimeRange};
 use policy::{EPOCH, Policy};
 use read::{Fold, read_log};
 use state::{DAY, Minutes};
@@ -194,6 +194,9 @@ struct Folded {
     outside_window: bool,
     /// The trimmed outcome text, when the attempt is unknown because that text maps to nothing.
     unrecognised: Option<Box<str>>,
+    /// The hash that identifies the attempt for the dedupe (`logs::attempt_hash`): it mixes in
+    /// the key, so two copies of an attempt fall in the same shard, which drops the later one.
+    hash: u64,
 }
 
 /// Reads every log and folds it.
@@ -208,7 +211,6 @@ pub(crate) fn load(
     let mut calls = Calls::default();
     let mut violations = Vec::new();
     let mut logs = Vec::new();
-    let mut seen = Seen::default();
     let log_opts = LogOptions {
         sheet: opts.sheet.clone(),
         format: opts.format,
@@ -220,7 +222,6 @@ pub(crate) fn load(
     };
     for (index, path) in opts.paths.iter().enumerate() {
         let reader = LogReader::open_with(path, &log_opts)?;
-        seen.reserve(reader.lines());
         states.reserve(reader.lines());
         logs.push(LogRead {
             path: path.display().to_string(),
@@ -233,10 +234,10 @@ pub(crate) fn load(
             states: &mut states,
             calls: &mut calls,
             violations: &mut violations,
-            seen: &mut seen,
         };
         read_log(reader, index, path, opts, (engine, rules, &policy), &mut fold)?;
     }
+    states.forget_attempts();
     let compliance_bytes = states.daily_bytes();
     for (key, day, count) in states.take_over_cap(policy.rules.daily_unanswered) {
         violations.push(Violation {
@@ -330,6 +331,7 @@ fn classify(
     let (class, unrecognised) = memo.classify(rules, &evidence);
     let unrecognised = unrecognised.then(|| a.outcome.trim().into());
     Folded {
+        hash: logs::attempt_hash(key, at, &a.outcome, a.talk_seconds),
         key,
         class,
         at,

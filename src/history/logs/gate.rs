@@ -5,9 +5,8 @@
 //! unread lines had no calls; a log with no readable line at all is always refused.
 //!
 //! Duplicates: the same attempt (number, minute, outcome text, talk seconds) logged twice, in
-//! one log or across logs, counts once. The set holds one 64-bit hash per attempt kept:
-//! 8 bytes of payload, about 10 with the hash table's control bytes and load factor, so
-//! 30M attempts cost some 300 MB at the table's peak (2^25 buckets of 9 bytes).
+//! one log or across logs, counts once. The sets (`seen`, one per shard of the states) hold
+//! one 64-bit hash per attempt kept, about 9 bytes an attempt with their load factor.
 
 use std::fmt::Write as _;
 

@@ -263,22 +263,28 @@ impl LogReader {
         }
     }
 
-    /// Reads up to `max` non-blank raw records into `batch` (cleared first), so that they can
-    /// be parsed on several threads with [`LogParser::parse`]. Reading is the only serial part.
+    /// Reads up to `max` non-blank raw records into `batch` (its records replaced), so that
+    /// they can be parsed on several threads with [`LogParser::parse`]. Reading is the only
+    /// serial part. The records of the last batch are read into again: a new buffer for
+    /// every line was an allocation and a free per attempt.
     pub(crate) fn read_raw(&mut self, batch: &mut Vec<RawRecord>, max: usize) -> std::io::Result<()> {
-        batch.clear();
-        while batch.len() < max && !self.done {
-            let mut rec = RawRecord::default();
-            match self.records.read(&mut rec) {
-                Ok(true) if is_blank(&rec.text) => {}
-                Ok(true) => batch.push(rec),
+        let mut len = 0;
+        while len < max && !self.done {
+            if batch.len() == len {
+                batch.push(RawRecord::default());
+            }
+            match self.records.read(&mut batch[len]) {
+                Ok(true) if is_blank(&batch[len].text) => {}
+                Ok(true) => len += 1,
                 Ok(false) => self.done = true,
                 Err(e) => {
                     self.done = true;
+                    batch.truncate(len);
                     return Err(e);
                 }
             }
         }
+        batch.truncate(len);
         Ok(())
     }
 
