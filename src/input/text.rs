@@ -89,7 +89,25 @@ impl TextFile {
     /// Opens `path` and scans it whole (`forced` is `--encoding`); a workbook is read at the
     /// sheet `sheet` names (`--sheet`), or its first.
     pub(crate) fn open_sheet(path: &Path, forced: Option<Encoding>, sheet: Option<&str>) -> anyhow::Result<TextFile> {
-        Self::scanned(path.display().to_string(), path.to_path_buf(), None, (forced, sheet))
+        Self::scanned(
+            path.display().to_string(),
+            path.to_path_buf(),
+            None,
+            (forced, sheet),
+            true,
+        )
+    }
+
+    /// Opens a call log at `path` (a workbook at `sheet`) as [`TextFile::open_sheet`] does,
+    /// but takes no SHA-256 of it: no output shows a log's hash (`Scan::sha256` is empty).
+    pub(crate) fn open_log(path: &Path, sheet: Option<&str>) -> anyhow::Result<TextFile> {
+        Self::scanned(
+            path.display().to_string(),
+            path.to_path_buf(),
+            None,
+            (None, sheet),
+            false,
+        )
     }
 
     /// The contact input: `-` reads standard input, spooled as `spool` says; a path that is
@@ -104,19 +122,26 @@ impl TextFile {
             return Self::open_sheet(path, forced, sheet);
         }
         let tmp = spool_stdin(spool)?;
-        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), (forced, sheet))
+        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), (forced, sheet), true)
     }
 
-    /// Scans `file` (a spool, if given, is deleted on failure by being dropped); a file the
-    /// scan finds to be a workbook (or any ZIP, which may be one) is opened as one.
+    /// Scans `file` (a spool, if given, is deleted on failure by being dropped), hashing it
+    /// when `hash`; a file the scan finds to be a workbook (or any ZIP, which may be one) is
+    /// opened as one.
     fn scanned(
         display: String,
         file: PathBuf,
         spool: Option<TempPath>,
         (forced, sheet): (Option<Encoding>, Option<&str>),
+        hash: bool,
     ) -> anyhow::Result<TextFile> {
-        let reader = File::open(&file).map_err(|e| unreadable(&display, &e))?;
-        let (scan, workbook) = match encoding::scan(BufReader::with_capacity(BUF_LEN, reader), forced) {
+        let reader = BufReader::with_capacity(BUF_LEN, File::open(&file).map_err(|e| unreadable(&display, &e))?);
+        let scanned = if hash {
+            encoding::scan(reader, forced)
+        } else {
+            encoding::scan_unhashed(reader, forced)
+        };
+        let (scan, workbook) = match scanned {
             Ok(scan) => (scan, None),
             Err(EncodingError::NotText(found @ (NotText::Xlsx | NotText::Xls | NotText::Zip))) => {
                 let kind = if found == NotText::Xls {

@@ -153,7 +153,7 @@ impl LogReader {
     /// its numbers carry.
     pub(crate) fn open_with(path: &Path, opts: &LogOptions) -> anyhow::Result<LogReader> {
         let (format, columns, tz) = (opts.format, &opts.columns, opts.tz.clone());
-        let text = TextFile::open_sheet(path, None, opts.sheet.as_deref())?;
+        let text = TextFile::open_log(path, opts.sheet.as_deref())?;
         let display = text.display.clone();
         let first = text.first_record()?.ok_or_else(|| {
             anyhow::Error::new(Unreadable(format!(

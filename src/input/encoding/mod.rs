@@ -25,9 +25,9 @@ use std::fmt;
 use std::io;
 
 pub(crate) use codec::{decode, encode};
-pub(crate) use pass::scan;
 #[cfg(feature = "fuzzing")]
 pub(crate) use pass::scan_with;
+pub(crate) use pass::{scan, scan_unhashed};
 pub(crate) use sniff::NotText;
 
 /// Bytes read at a time. Memory stays at a few of these whatever the input's size.
@@ -122,7 +122,8 @@ pub(crate) struct Scan {
     pub(crate) bom_len: usize,
     /// Total bytes read, BOM included.
     pub(crate) bytes: u64,
-    /// SHA-256 of all the bytes, BOM included, as lowercase hex.
+    /// SHA-256 of all the bytes, BOM included, as lowercase hex; empty for a call log
+    /// (`TextFile::open_log`), whose hash no output shows.
     pub(crate) sha256: String,
     /// Number of lines; a last line without a newline counts.
     pub(crate) lines: u64,
