@@ -198,9 +198,7 @@ impl Shard {
         }
         duplicates
     }
-}
 
-impl Shard {
     /// Reads the index slot and the dedupe slot each attempt of `part` probes first, all in
     /// one pass: the reads do not depend on each other, so the core overlaps their cache
     /// misses, and the fold after finds most of those lines in cache (taken one after the
