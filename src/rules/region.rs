@@ -1,6 +1,6 @@
 //! Home cities of mobile blocks, from libphonenumber's geocoding data: sorted, merged ranges of
-//! 7-digit prefixes, searched by binary search. The city is a hint: numbers are portable, and
-//! a person moves.
+//! 7-digit prefixes, looked up in a two-level table. The city is a hint: numbers are portable,
+//! and a person moves.
 
 use std::collections::HashMap;
 
@@ -21,13 +21,21 @@ pub struct MobileRegions {
     cities: Vec<City>,
     /// `(first, last, city index)` over 7-digit prefixes, sorted and disjoint.
     ranges: Vec<(u32, u32, u16)>,
-    /// The same, expanded: `index[prefix - 1_000_000]` is the city of a 7-digit prefix, or
-    /// [`NONE`]. 2 MB that turn a binary search with cache misses into one load.
-    index: Vec<u16>,
+    /// The same, expanded over the first six digits: `top[prefix / 10 - 100_000]` is the city
+    /// of all ten 7-digit prefixes under it, [`NONE`], or [`MIXED`] | `n` when they differ and
+    /// `mixed[n]` lists them. 86% of the 6-digit prefixes have one city, so the two tables take
+    /// 420 kB where a flat table took 2 MB: they stay in a core's L2 cache, and the flat
+    /// table's cache misses were a tenth of the engine's time on a million rows.
+    top: Vec<u16>,
+    /// The distinct mixed groups of ten.
+    mixed: Vec<[u16; 10]>,
 }
 
-const NONE: u16 = u16::MAX;
+const NONE: u16 = 0x7FFF;
+const MIXED: u16 = 0x8000;
 const FIRST: u32 = 1_000_000;
+/// Number of 7-digit prefixes starting with 1.
+const PREFIXES: usize = 1_000_000;
 
 impl MobileRegions {
     /// Parses `cn/cities.csv` and `cn/mobile-regions.csv`.
@@ -53,12 +61,30 @@ impl MobileRegions {
                 en: row.get(2).to_string(),
             });
         }
-        let ranges = parse_ranges(ranges_text, &ids, range_errors);
-        let mut index = vec![NONE; 1_000_000];
-        for &(first, last, city) in &ranges {
-            index[(first - FIRST) as usize..=(last - FIRST) as usize].fill(city);
+        if cities.len() >= usize::from(NONE) {
+            city_errors.push(
+                0,
+                format!("{} cities: at most {} fit the region table", cities.len(), NONE),
+            );
+            cities.truncate(usize::from(NONE));
         }
-        MobileRegions { cities, ranges, index }
+        let ranges = parse_ranges(ranges_text, &ids, range_errors);
+        let (top, mixed) = match two_level(&ranges) {
+            Ok(tables) => tables,
+            Err(groups) => {
+                range_errors.push(
+                    0,
+                    format!("{groups} distinct mixed groups of prefixes: at most {NONE} fit"),
+                );
+                (vec![NONE; PREFIXES / 10], Vec::new())
+            }
+        };
+        MobileRegions {
+            cities,
+            ranges,
+            top,
+            mixed,
+        }
     }
 
     /// The home city of the block an 11-digit mobile belongs to.
@@ -67,7 +93,13 @@ impl MobileRegions {
             .get(..7)?
             .iter()
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-        let city = *self.index.get(key.checked_sub(FIRST)? as usize)?;
+        let key = key.checked_sub(FIRST)? as usize;
+        let entry = *self.top.get(key / 10)?;
+        let city = if entry & MIXED == 0 {
+            entry
+        } else {
+            self.mixed[usize::from(entry & !MIXED)][key % 10]
+        };
         (city != NONE).then_some(city)
     }
 
@@ -85,6 +117,35 @@ impl MobileRegions {
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }
+}
+
+/// The two-level table of `ranges` (see [`MobileRegions::top`]), or the number of distinct
+/// mixed groups when there are too many to number.
+fn two_level(ranges: &[(u32, u32, u16)]) -> Result<(Vec<u16>, Vec<[u16; 10]>), usize> {
+    let mut flat = vec![NONE; PREFIXES];
+    for &(first, last, city) in ranges {
+        flat[(first - FIRST) as usize..=(last - FIRST) as usize].fill(city);
+    }
+    let mut ids: HashMap<[u16; 10], u16> = HashMap::new();
+    let mut mixed = Vec::new();
+    let mut top = Vec::with_capacity(PREFIXES / 10);
+    for group in flat.chunks_exact(10) {
+        let group: [u16; 10] = group.try_into().expect("chunks of ten");
+        if group.iter().all(|&c| c == group[0]) {
+            top.push(group[0]);
+            continue;
+        }
+        let next = mixed.len();
+        let id = *ids.entry(group).or_insert_with(|| {
+            mixed.push(group);
+            next as u16
+        });
+        top.push(MIXED | id);
+    }
+    if mixed.len() > usize::from(NONE) {
+        return Err(mixed.len());
+    }
+    Ok((top, mixed))
 }
 
 /// Parses `cn/mobile-regions.csv`. It has about 80,000 rows of plain digits, so it is split
@@ -141,5 +202,47 @@ mod tests {
         assert_eq!(r.city(r.lookup(b"13971551234").unwrap()).zh, "湖北省武汉市");
         assert!(r.lookup(b"13000111234").is_none());
         assert!(r.lookup(b"139").is_none());
+    }
+
+    /// The city of `key` by binary search over the ranges: the table must give the same.
+    fn searched(r: &MobileRegions, key: u32) -> Option<u16> {
+        let i = r.ranges.partition_point(|&(_, last, _)| last < key);
+        r.ranges
+            .get(i)
+            .filter(|&&(first, _, _)| first <= key)
+            .map(|&(_, _, c)| c)
+    }
+
+    #[test]
+    fn groups_with_the_same_cities_share_one_entry() {
+        let ranges = [(1_300_001, 1_300_001, 0), (1_300_011, 1_300_011, 0), (1_300_020, 1_300_029, 1)];
+        let (top, mixed) = two_level(&ranges).unwrap();
+        assert_eq!(mixed.len(), 1, "1300000-09 and 1300010-19 are the same group");
+        assert_eq!(top[30_000..30_003], [MIXED, MIXED, 1]);
+        assert_eq!(mixed[0][1], 0);
+        assert_eq!(mixed[0][0], NONE);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_table_agrees_with_a_search_of_the_ranges(
+            cuts in proptest::collection::btree_set(1_000_000u32..2_000_000, 0..200),
+            cities in proptest::collection::vec(proptest::option::of(0u16..5), 200),
+            probes in proptest::collection::vec(1_000_000u32..2_000_000, 50),
+        ) {
+            let cuts: Vec<u32> = cuts.into_iter().collect();
+            let mut r = MobileRegions::default();
+            for (pair, city) in cuts.chunks_exact(2).zip(&cities) {
+                if let Some(city) = city {
+                    r.ranges.push((pair[0], pair[1], *city));
+                }
+            }
+            (r.top, r.mixed) = two_level(&r.ranges).unwrap();
+            let near = r.ranges.iter().flat_map(|&(f, l, _)| [f - 1, f, l, l + 1]);
+            for key in probes.into_iter().chain(near).filter(|k| (FIRST..2_000_000).contains(k)) {
+                let digits = format!("{key}1234");
+                proptest::prop_assert_eq!(r.lookup(digits.as_bytes()), searched(&r, key), "{}", key);
+            }
+        }
     }
 }
