@@ -215,7 +215,11 @@ mod tests {
 
     #[test]
     fn groups_with_the_same_cities_share_one_entry() {
-        let ranges = [(1_300_001, 1_300_001, 0), (1_300_011, 1_300_011, 0), (1_300_020, 1_300_029, 1)];
+        let ranges = [
+            (1_300_001, 1_300_001, 0),
+            (1_300_011, 1_300_011, 0),
+            (1_300_020, 1_300_029, 1),
+        ];
         let (top, mixed) = two_level(&ranges).unwrap();
         assert_eq!(mixed.len(), 1, "1300000-09 and 1300010-19 are the same group");
         assert_eq!(top[30_000..30_003], [MIXED, MIXED, 1]);
