@@ -71,9 +71,10 @@ impl Utf8Lines {
                 continue;
             }
             let block = &rest[..rest.len().min(BLOCK)];
-            let fast = self.fast_prefix(block);
+            let (fast, ascii) = self.fast_prefix(block);
             if fast > 0 {
-                self.valid(&block[..fast]);
+                self.non_ascii |= !ascii;
+                self.ascii_lines(&block[..fast], line_ends(&block[..fast], self.after_cr));
                 at += fast;
             } else {
                 self.bytes(block, base + at as u64);
@@ -83,28 +84,23 @@ impl Utf8Lines {
     }
 
     /// How much of `block` (no sequence open before it) can be taken without reading it
-    /// byte by byte: all of it when it is ASCII; once a line of Chinese UTF-8 has been seen,
-    /// the longest prefix that is valid UTF-8 (`str::from_utf8` checks the same rules,
-    /// Unicode Table 3-7), since no later line's Chinese can change the verdict and a valid
-    /// stretch holds no bad line; otherwise nothing.
-    fn fast_prefix(&self, block: &[u8]) -> usize {
+    /// byte by byte, and whether that much is ASCII: all of it when it is ASCII; once a line
+    /// of Chinese UTF-8 has been seen, the longest prefix that is valid UTF-8
+    /// (`str::from_utf8` checks the same rules, Unicode Table 3-7), since no later line's
+    /// Chinese can change the verdict and a valid stretch holds no bad line; otherwise
+    /// nothing. Only the stretch's line ends, and whether it leaves ASCII, then change
+    /// anything.
+    fn fast_prefix(&self, block: &[u8]) -> (usize, bool) {
         if block.is_ascii() {
-            return block.len();
+            return (block.len(), true);
         }
         if self.first_utf8_line.is_none() {
-            return 0;
+            return (0, false);
         }
         match std::str::from_utf8(block) {
-            Ok(_) => block.len(),
-            Err(e) => e.valid_up_to(),
+            Ok(_) => (block.len(), false),
+            Err(e) => (e.valid_up_to(), block[..e.valid_up_to()].is_ascii()),
         }
-    }
-
-    /// Takes a valid stretch with no sequence open before it (see [`Self::fast_prefix`]):
-    /// only its line ends and whether it leaves ASCII change anything.
-    fn valid(&mut self, block: &[u8]) {
-        self.non_ascii |= !block.is_ascii();
-        self.ascii_lines(block, line_ends(block, self.after_cr));
     }
 
     /// Takes a stretch of ASCII, or of valid UTF-8 once a Chinese line has been seen, with
