@@ -25,8 +25,8 @@ impl Keyed for u64 {
     }
 }
 
-/// Places of keys in an array of entries. A slot holds `tag << bits | (place + 1)`, so `0` marks a
-/// free slot.
+/// Places of keys in an array of entries. A slot holds `tag | (place + 1)`, the tag in the
+/// bits above `bits`, so `0` marks a free slot.
 #[derive(Debug, Default)]
 pub(super) struct KeyIndex {
     slots: Vec<u32>,
@@ -54,21 +54,13 @@ impl KeyIndex {
         if (keys.len() + 1) * LOAD_DEN > self.slots.len() * LOAD_NUM {
             self.rebuild((self.slots.len() * 2).max(64), keys);
         }
-        let hash = mix(key);
-        let tag = self.tag(hash);
-        let mut i = self.home(hash);
-        loop {
-            match self.slots[i] {
-                0 => {
-                    let place = keys.len();
-                    self.slots[i] = tag | self.slot_of(place);
-                    keys.push(new(key));
-                    return (place, true);
-                }
-                s if s & !self.place_mask() == tag && keys[self.place(s)].key() == key => {
-                    return (self.place(s), false);
-                }
-                _ => i = if i + 1 == self.slots.len() { 0 } else { i + 1 },
+        match self.probe(key, keys) {
+            Ok(place) => (place, false),
+            Err((i, tag)) => {
+                let place = keys.len();
+                self.slots[i] = tag | self.slot_of(place);
+                keys.push(new(key));
+                (place, true)
             }
         }
     }
@@ -78,13 +70,19 @@ impl KeyIndex {
         if self.slots.is_empty() {
             return None;
         }
+        self.probe(key, keys).ok()
+    }
+
+    /// Looks `key` up in a table with at least one free slot: its place, or the free slot
+    /// where it would go and the tag that slot would hold.
+    fn probe<T: Keyed>(&self, key: u64, keys: &[T]) -> Result<usize, (usize, u32)> {
         let hash = mix(key);
         let tag = self.tag(hash);
         let mut i = self.home(hash);
         loop {
             match self.slots[i] {
-                0 => return None,
-                s if s & !self.place_mask() == tag && keys[self.place(s)].key() == key => return Some(self.place(s)),
+                0 => return Err((i, tag)),
+                s if s & !self.place_mask() == tag && keys[self.place(s)].key() == key => return Ok(self.place(s)),
                 _ => i = if i + 1 == self.slots.len() { 0 } else { i + 1 },
             }
         }
