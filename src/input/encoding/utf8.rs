@@ -132,6 +132,12 @@ impl Utf8Lines {
         }
     }
 
+    /// Line ends read so far: `\n`, `\r\n` and a lone `\r` each end one, as [`line_ends`]
+    /// counts them.
+    pub(super) fn line_ends(&self) -> u64 {
+        self.line - 1
+    }
+
     /// True when no sequence is open: ASCII may then go to [`Self::ascii_lines`].
     pub(super) fn between_sequences(&self) -> bool {
         self.need == 0
