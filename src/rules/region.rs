@@ -227,6 +227,22 @@ mod tests {
         assert_eq!(mixed[0][0], NONE);
     }
 
+    /// More distinct mixed groups than a slot can number are refused, not wrapped.
+    #[test]
+    fn too_many_mixed_groups_are_an_error() {
+        // Group g spells g in base 5 over its ten prefixes: every group differs from the rest.
+        let groups = u32::from(NONE) + 10;
+        let ranges: Vec<(u32, u32, u16)> = (0..groups)
+            .flat_map(|g| {
+                (0..10).map(move |d| {
+                    let prefix = FIRST + g * 10 + d;
+                    (prefix, prefix, (g / 5u32.pow(d) % 5) as u16)
+                })
+            })
+            .collect();
+        assert_eq!(two_level(&ranges).err(), Some(groups as usize - 1));
+    }
+
     proptest::proptest! {
         #[test]
         fn the_table_agrees_with_a_search_of_the_ranges(
