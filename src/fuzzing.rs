@@ -116,6 +116,7 @@ pub fn history(data: &[u8]) {
         time_format: None,
         dial_prefix: None,
         plausible: Some(plausible),
+        known: crate::input::Known::default(),
     };
     let Ok(reader) = LogReader::open_with(&path, &opts) else {
         return;

@@ -25,7 +25,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::exit::ExitStatus;
 use crate::history::{self, History, HistoryOptions};
-use crate::input::{self, Input, InputOptions, Spool};
+use crate::input::{self, Input, InputOptions, Known, Misread, Spool};
 use crate::phone::Engine;
 use crate::report::guard::InputFile;
 use crate::report::{self, CsvFile, GateStatus, OutputSet, ReportOptions, Run, Streams, Summary};
@@ -86,29 +86,38 @@ pub(crate) enum Format {
 /// Runs the audit: refuses an `--out` where an output would replace an input or write
 /// through a link (before anything is created), writes every output into the run's own
 /// directory, and moves the finished set into `--out` whole.
+///
+/// The input files' encoding checks run beside the stream (`input::TextFile::settle`); when
+/// one finds that a file was decoded on a wrong guess, the run starts again from nothing
+/// with the file's verdict known, so its outputs are those of a run that scanned first.
 pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStatus> {
     let started = jiff::Timestamp::now();
     report::guard::check_out(&cfg.report.out, &inputs(cfg), cfg.force)?;
+    let mut known = Known::beside_the_stream();
+    loop {
+        match attempt(cfg, rules, &known, started) {
+            Err(e) if e.is::<Misread>() => known.add(e.downcast::<Misread>()?),
+            done => return done,
+        }
+    }
+}
+
+/// One start of the run, with the verdicts of the files an earlier start misread.
+fn attempt(cfg: &AuditConfig, rules: &RuleSet, known: &Known, started: jiff::Timestamp) -> anyhow::Result<ExitStatus> {
     // On the run's threads: the encoding pass splits its checks across them.
-    let (input, set) = cfg.pool.install(|| open_input(cfg))?;
+    let (mut input, set) = cfg.pool.install(|| open_input(cfg, known))?;
     // From here on every file is written into the run's directory.
     let opts = ReportOptions {
         out: set.dir().to_path_buf(),
         ..cfg.report.clone()
     };
-    let mut engine = Engine::new(rules);
-    if let Some(code) = &cfg.default_area_code {
-        engine = engine.with_default_area(code).context("--default-area-code")?;
-    }
-    let mut history = match &cfg.history {
-        Some(h) => Some(
-            cfg.pool
-                .install(|| history::load(h, &engine, &rules.outcomes, rules.policy.clone()))?,
-        ),
-        None => None,
-    };
-    let sink = stream(cfg, &opts, &input, engine, history.as_ref())?;
-    let (files, summary, shared) = cfg.pool.install(|| after_stream(&opts, sink, history.as_mut()))?;
+    // The input's encoding check runs beside the history, the stream and what follows it:
+    // its error (or a misread) comes before theirs, and before anything is published.
+    let streamed = history_and_stream(cfg, &opts, rules, &input, known);
+    let (sink, mut history) = input.settle_on_error(streamed)?;
+    let after = cfg.pool.install(|| after_stream(&opts, sink, history.as_mut()));
+    let (files, summary, shared) = input.settle_on_error(after)?;
+    input.settle()?;
     let checks: Vec<ThresholdResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
     let failed = checks.iter().any(|c| c.status == GateStatus::Fail);
     let status = if failed && !cfg.exit_zero {
@@ -129,6 +138,29 @@ pub(crate) fn run(cfg: &AuditConfig, rules: &RuleSet) -> anyhow::Result<ExitStat
     };
     finish(&run, files, set, cfg)?;
     Ok(status)
+}
+
+/// Loads the call history, if any, and streams the input through the engine.
+fn history_and_stream(
+    cfg: &AuditConfig,
+    opts: &ReportOptions,
+    rules: &RuleSet,
+    input: &Input,
+    known: &Known,
+) -> anyhow::Result<(Sink, Option<History>)> {
+    let mut engine = Engine::new(rules);
+    if let Some(code) = &cfg.default_area_code {
+        engine = engine.with_default_area(code).context("--default-area-code")?;
+    }
+    let history = match &cfg.history {
+        Some(h) => Some(
+            cfg.pool
+                .install(|| history::load(h, known, &engine, &rules.outcomes, rules.policy.clone()))?,
+        ),
+        None => None,
+    };
+    let sink = stream(cfg, opts, input, engine, history.as_ref())?;
+    Ok((sink, history))
 }
 
 /// The files the run reads, for the guard: the contact file (not standard input) and each
@@ -226,7 +258,7 @@ fn after_stream(
 /// Opens the input and begins the output set. A file is opened before the output directory
 /// is made, so that an unreadable input leaves nothing behind; standard input is spooled into
 /// the run's directory, so the set must begin first.
-fn open_input(cfg: &AuditConfig) -> anyhow::Result<(Input, OutputSet)> {
+fn open_input(cfg: &AuditConfig, known: &Known) -> anyhow::Result<(Input, OutputSet)> {
     let begin = || -> anyhow::Result<OutputSet> {
         let set = OutputSet::begin(&cfg.report.out)?;
         if !set.leftovers().is_empty() {
@@ -251,9 +283,9 @@ fn open_input(cfg: &AuditConfig) -> anyhow::Result<(Input, OutputSet)> {
             },
             ..cfg.input.clone()
         };
-        return Ok((input::open(&opts)?, set));
+        return Ok((input::open(&opts, known)?, set));
     }
-    let input = input::open(&cfg.input)?;
+    let input = input::open(&cfg.input, known)?;
     Ok((input, begin()?))
 }
 

@@ -89,6 +89,9 @@ pub(crate) fn stream(
     let columns = input.columns.phones.len();
     let mut checked: Option<(Vec<Chunk>, Summary)> = None;
     while !records.is_empty() || checked.is_some() {
+        if input.misread() {
+            anyhow::bail!("{}: the input's encoding check failed", input.display);
+        }
         let done = checked.take();
         let (next, now) = rayon::join(
             || -> anyhow::Result<Vec<(u64, Row)>> {

@@ -34,6 +34,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use crate::input::Known;
 use crate::phone::{Detail, Engine, Number};
 use crate::rules::{Class, Evidence, OutcomeRules, PolicyRules};
 use logs::{Attempt, HistoryColumns, LogFormat, LogOptions, LogReader, TimeRange};
@@ -199,9 +200,11 @@ struct Folded {
     hash: u64,
 }
 
-/// Reads every log and folds it.
+/// Reads every log and folds it; `known` holds the verdicts of logs an earlier start of the
+/// run misread (`input::Known`).
 pub(crate) fn load(
     opts: &HistoryOptions,
+    known: &Known,
     engine: &Engine<'_>,
     rules: &OutcomeRules,
     policy: PolicyRules,
@@ -219,6 +222,7 @@ pub(crate) fn load(
         time_format: opts.time_format.clone(),
         dial_prefix: opts.dial_prefix.clone(),
         plausible: Some(plausible(opts)?),
+        known: known.clone(),
     };
     for (index, path) in opts.paths.iter().enumerate() {
         let reader = LogReader::open_with(path, &log_opts)?;

@@ -65,19 +65,32 @@ pub(super) fn read_log(
         display: path.display().to_string(),
     };
     let mut bufs = Buffers::default();
+    let folded = fold_batches(&mut reader, &log, &mut bufs, fold);
+    // The log's encoding check ran beside the fold: its verdict comes before the fold's.
+    reader.settle_on_error(folded)?;
+    reader.settle()?;
+    bufs.tally.check(&log.display, &reader.expected(), opts.max_unreadable)
+}
+
+/// Reads and folds every batch of the log; stops early, with an error the encoding check's
+/// replaces, once that check has found the log misread.
+fn fold_batches(reader: &mut LogReader, log: &Log<'_>, bufs: &mut Buffers, fold: &mut Fold<'_>) -> anyhow::Result<()> {
     let (mut raw, mut next) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH));
-    read_batch(&mut reader, &mut raw, &log.display)?;
+    read_batch(reader, &mut raw, &log.display)?;
     while !raw.is_empty() {
+        if reader.misread() {
+            anyhow::bail!("{}: the log's encoding check failed", log.display);
+        }
         // The next batch is read while this one is parsed and folded: reading is serial,
         // and a worker that waited for it stood idle (a tenth of the time at 30M attempts).
         let (read, ()) = rayon::join(
-            || read_batch(&mut reader, &mut next, &log.display),
-            || fold_batch(&raw, &log, &mut bufs, fold),
+            || read_batch(reader, &mut next, &log.display),
+            || fold_batch(&raw, log, bufs, fold),
         );
         read?;
         std::mem::swap(&mut raw, &mut next);
     }
-    bufs.tally.check(&log.display, &reader.expected(), opts.max_unreadable)
+    Ok(())
 }
 
 /// Reads the next batch of raw records into `raw` (empty at the end of the log).

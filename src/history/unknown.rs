@@ -98,7 +98,14 @@ mod tests {
             max_unreadable: 0.01,
             time_range: crate::history::logs::TimeRange::default(),
         };
-        let h = load(&opts, &engine, &rules.outcomes, rules.policy.clone()).unwrap();
+        let h = load(
+            &opts,
+            &crate::input::Known::default(),
+            &engine,
+            &rules.outcomes,
+            rules.policy.clone(),
+        )
+        .unwrap();
         assert_eq!(
             h.unknown_outcomes(),
             vec![("Left msg w/ kid".to_string(), 2), ("Abandoned".to_string(), 1)]

@@ -12,6 +12,7 @@
 //! names a phone column (title rows above it are skipped, and said on stderr), or the row
 //! `--header-row` gives, in a CSV as in a workbook.
 
+mod check;
 pub(crate) mod columns;
 pub(crate) mod dialect;
 pub(crate) mod encoding;
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+pub(crate) use check::{Known, Misread};
 pub(crate) use columns::{Columns, Relation};
 pub(crate) use encoding::{Encoding, Scan};
 pub(crate) use records::{Fault, RawRecord, RecordReader};
@@ -113,13 +115,13 @@ fn decode_all(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> 
 /// undecodable input is [`Unreadable`] (exit 3); a header without phone columns, an unknown
 /// `--phone-columns` name, a `--sheet` the workbook does not have or a `--header-row` past
 /// the input's end is a usage error (exit 2).
-pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
-    let text = TextFile::open_or_stdin(&opts.path, (opts.encoding, opts.sheet.as_deref()), &opts.spool)?;
-    let header = match &text.workbook {
-        Some(book) => sheet_header(book, opts)?,
-        None => text_header(&text, opts)?,
-    };
-    let columns = roles(&header.names, opts)?;
+///
+/// `known` holds the verdicts of files an earlier start of the run misread; on more than one
+/// thread the rest of the scan runs beside the stream until [`Input::settle`].
+pub(crate) fn open(opts: &InputOptions, known: &Known) -> anyhow::Result<Input> {
+    let mut text = TextFile::open_or_stdin(&opts.path, (opts.encoding, opts.sheet.as_deref()), &opts.spool, known)?;
+    let found = find_header(&text, opts);
+    let (header, columns) = text.settle_on_error(found)?;
     if !header.titles.is_empty() {
         eprintln!(
             "contact-audit: {}",
@@ -137,7 +139,38 @@ pub(crate) fn open(opts: &InputOptions) -> anyhow::Result<Input> {
     })
 }
 
+/// The header and its roles.
+fn find_header(text: &TextFile, opts: &InputOptions) -> anyhow::Result<(Header, Columns)> {
+    let header = match &text.workbook {
+        Some(book) => sheet_header(book, opts)?,
+        None => text_header(text, opts)?,
+    };
+    let columns = roles(&header.names, opts)?;
+    Ok((header, columns))
+}
+
 impl Input {
+    /// Waits for the encoding check beside the stream, if one runs, and takes its verdict
+    /// ([`TextFile::settle`]): before anything made from the stream is used.
+    pub(crate) fn settle(&mut self) -> anyhow::Result<()> {
+        self.text.settle()?;
+        self.scan = self.text.scan.clone();
+        Ok(())
+    }
+
+    /// `result`, unless the encoding check has an error or a misread to give first
+    /// ([`TextFile::settle_on_error`]).
+    pub(crate) fn settle_on_error<T>(&mut self, result: anyhow::Result<T>) -> anyhow::Result<T> {
+        let result = self.text.settle_on_error(result);
+        self.scan = self.text.scan.clone();
+        result
+    }
+
+    /// Whether the encoding check has found the stream's decoding wrong ([`TextFile::misread`]).
+    pub(crate) fn misread(&self) -> bool {
+        self.text.misread()
+    }
+
     /// The data rows, after the header.
     pub(crate) fn rows(&self) -> anyhow::Result<Box<dyn RowSource>> {
         if let Some(book) = &self.text.workbook {

@@ -6,6 +6,11 @@
 //! streams of it: the first non-blank record, and readers of the records after a header.
 //! A missing or undecodable file is [`Unreadable`] (exit 3), named as the user wrote it.
 //!
+//! For a caller that starts again on a misread (`Known::beside_the_stream`: the audit), on
+//! more than one thread, a file's scan runs beside the stream instead of before it (`check`):
+//! the file is decoded on a guess from its head until [`TextFile::settle`] waits for the
+//! verdict, which the caller does before it uses what the stream made.
+//!
 //! An Excel workbook (told by its content) is opened too: its streams are then the CSV text
 //! of one sheet (`excel::SheetText`), so the call-history logs read a workbook as they read
 //! a CSV; the contact input reads its typed cells instead (`Input::rows`).
@@ -20,8 +25,9 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
 
+use super::check::{Check, Known, Misread};
 use super::dialect::Fields;
-use super::encoding::{self, Encoding, EncodingError, EncodingSource, NotText, Scan};
+use super::encoding::{self, Encoding, EncodingError, EncodingSource, NotText, Scan, Start};
 use super::excel::{self, Workbook};
 use super::records::{RawRecord, RecordReader};
 use crate::exit::{Unreadable, Unwritable};
@@ -39,8 +45,10 @@ pub(crate) struct TextFile {
     /// The spool of standard input, held only to be deleted when dropped.
     _spool: Option<TempPath>,
     /// What the full pass found (for a workbook: its size and SHA-256, and its sheet's
-    /// height as lines).
+    /// height as lines); while `check` runs, the guess it checks (`encoding::Start`).
     pub(crate) scan: Scan,
+    /// The rest of the pass, running beside the stream, until [`TextFile::settle`].
+    check: Option<Check>,
     /// The workbook and its sheet, when the file is one.
     pub(crate) workbook: Option<Workbook>,
 }
@@ -83,31 +91,36 @@ impl TextFile {
     /// opened is named with the system's reason.
     #[cfg(test)]
     pub(crate) fn open(path: &Path, forced: Option<Encoding>) -> anyhow::Result<TextFile> {
-        Self::open_sheet(path, forced, None)
+        Self::open_sheet(path, forced, None, &Known::default())
     }
 
-    /// Opens `path` and scans it whole (`forced` is `--encoding`); a workbook is read at the
-    /// sheet `sheet` names (`--sheet`), or its first.
-    pub(crate) fn open_sheet(path: &Path, forced: Option<Encoding>, sheet: Option<&str>) -> anyhow::Result<TextFile> {
-        Self::scanned(
-            path.display().to_string(),
-            path.to_path_buf(),
-            None,
-            (forced, sheet),
-            true,
-        )
+    /// Opens `path` and scans it whole (`forced` is `--encoding`), unless `known` holds its
+    /// verdict; a workbook is read at the sheet `sheet` names (`--sheet`), or its first.
+    pub(crate) fn open_sheet(
+        path: &Path,
+        forced: Option<Encoding>,
+        sheet: Option<&str>,
+        known: &Known,
+    ) -> anyhow::Result<TextFile> {
+        let opening = Opening {
+            forced,
+            sheet,
+            hash: true,
+            known,
+        };
+        Self::scanned(path.display().to_string(), path.to_path_buf(), None, &opening)
     }
 
     /// Opens a call log at `path` (a workbook at `sheet`) as [`TextFile::open_sheet`] does,
     /// but takes no SHA-256 of it: no output shows a log's hash (`Scan::sha256` is empty).
-    pub(crate) fn open_log(path: &Path, sheet: Option<&str>) -> anyhow::Result<TextFile> {
-        Self::scanned(
-            path.display().to_string(),
-            path.to_path_buf(),
-            None,
-            (None, sheet),
-            false,
-        )
+    pub(crate) fn open_log(path: &Path, sheet: Option<&str>, known: &Known) -> anyhow::Result<TextFile> {
+        let opening = Opening {
+            forced: None,
+            sheet,
+            hash: false,
+            known,
+        };
+        Self::scanned(path.display().to_string(), path.to_path_buf(), None, &opening)
     }
 
     /// The contact input: `-` reads standard input, spooled as `spool` says; a path that is
@@ -116,30 +129,36 @@ impl TextFile {
         path: &Path,
         (forced, sheet): (Option<Encoding>, Option<&str>),
         spool: &Spool,
+        known: &Known,
     ) -> anyhow::Result<TextFile> {
         if path.as_os_str() != "-" {
             must_be_file(path)?;
-            return Self::open_sheet(path, forced, sheet);
+            return Self::open_sheet(path, forced, sheet, known);
         }
         let tmp = spool_stdin(spool)?;
-        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), (forced, sheet), true)
+        let opening = Opening {
+            forced,
+            sheet,
+            hash: true,
+            known,
+        };
+        Self::scanned("-".to_string(), tmp.to_path_buf(), Some(tmp), &opening)
     }
 
-    /// Scans `file` (a spool, if given, is deleted on failure by being dropped), hashing it
-    /// when `hash`; a file the scan finds to be a workbook (or any ZIP, which may be one) is
+    /// Scans `file` as `opening` says (a spool, if given, is deleted on failure by being
+    /// dropped); a file the scan finds to be a workbook (or any ZIP, which may be one) is
     /// opened as one.
     fn scanned(
         display: String,
         file: PathBuf,
         spool: Option<TempPath>,
-        (forced, sheet): (Option<Encoding>, Option<&str>),
-        hash: bool,
+        opening: &Opening<'_>,
     ) -> anyhow::Result<TextFile> {
-        let reader = BufReader::with_capacity(BUF_LEN, File::open(&file).map_err(|e| unreadable(&display, &e))?);
-        let scanned = if hash {
-            encoding::scan(reader, forced)
-        } else {
-            encoding::scan_unhashed(reader, forced)
+        // A spool is scanned whole first: reading it again after a misread would need it
+        // again, and it lives in the run's directory, which a new start drops.
+        let (scanned, check) = match opening.known.get(&file, opening.hash) {
+            Some(scan) => (Ok(scan.clone()), None),
+            None => opening.scan(&file, &display, spool.is_none() && opening.known.beside())?,
         };
         let (scan, workbook) = match scanned {
             Ok(scan) => (scan, None),
@@ -149,7 +168,7 @@ impl TextFile {
                 } else {
                     excel::Kind::Xlsx
                 };
-                match Workbook::open(&file, &display, kind, sheet) {
+                match Workbook::open(&file, &display, kind, opening.sheet) {
                     Ok(book) => (workbook_scan(&file, &display, &book)?, Some(book)),
                     // A ZIP that is no workbook is named as a ZIP archive.
                     Err(_) if found == NotText::Zip => {
@@ -165,8 +184,46 @@ impl TextFile {
             file,
             _spool: spool,
             scan,
+            check,
             workbook,
         })
+    }
+
+    /// Whether the check beside the stream has found that the file is not what its guess
+    /// said: whatever is made from the stream from then on will be thrown away, so a stream
+    /// may stop.
+    pub(crate) fn misread(&self) -> bool {
+        self.check.as_ref().is_some_and(Check::wrong)
+    }
+
+    /// Waits for the check beside the stream, if one runs, and takes its verdict as the
+    /// file's scan. A bad file is [`Unreadable`], as when its scan came first; a verdict that
+    /// is not the guess is a [`Misread`].
+    pub(crate) fn settle(&mut self) -> anyhow::Result<()> {
+        let Some(check) = self.check.take() else {
+            return Ok(());
+        };
+        let scan = check
+            .join()
+            .map_err(|e| anyhow::Error::new(Unreadable(format!("{}: {e}", self.display))))?;
+        if !self.scan.reads_as(&scan) {
+            return Err(anyhow::Error::new(Misread {
+                file: self.file.clone(),
+                scan,
+            }));
+        }
+        self.scan = scan;
+        Ok(())
+    }
+
+    /// `result`, but an error waits for the check first, and the check's error, or a
+    /// misread, comes first: what went wrong with a stream of a bad or misread file is the
+    /// file's fault.
+    pub(crate) fn settle_on_error<T>(&mut self, result: anyhow::Result<T>) -> anyhow::Result<T> {
+        if result.is_err() {
+            self.settle()?;
+        }
+        result
     }
 
     /// The decoded (UTF-8, BOM stripped) stream of the whole file; for a workbook, its sheet
@@ -215,6 +272,45 @@ impl TextFile {
     /// An I/O error on this file, as [`Unreadable`].
     fn unreadable(&self, e: &io::Error) -> anyhow::Error {
         unreadable(&self.display, e)
+    }
+}
+
+/// How a file is opened: `--encoding`, `--sheet`, whether its SHA-256 is taken, and the
+/// verdicts already known.
+struct Opening<'a> {
+    forced: Option<Encoding>,
+    sheet: Option<&'a str>,
+    hash: bool,
+    known: &'a Known,
+}
+
+/// A file's scan, or its guess and the check that runs beside the stream.
+type Scanned = (Result<Scan, EncodingError>, Option<Check>);
+
+impl Opening<'_> {
+    /// Scans `file` whole, or, when `beside` and the run has a thread to spare, starts the
+    /// scan with a guess and the check.
+    fn scan(&self, file: &Path, display: &str, beside: bool) -> anyhow::Result<Scanned> {
+        let opened = File::open(file).map_err(|e| unreadable(display, &e))?;
+        let size = opened.metadata().map_err(|e| unreadable(display, &e))?.len();
+        let reader = BufReader::with_capacity(BUF_LEN, opened);
+        // On one thread (`-j1`) the scan would only take turns with the stream.
+        if !beside || rayon::current_num_threads() < 2 {
+            let scan = if self.hash {
+                encoding::scan(reader, self.forced)
+            } else {
+                encoding::scan_unhashed(reader, self.forced)
+            };
+            return Ok((scan, None));
+        }
+        Ok(match encoding::start(reader, self.forced, self.hash, size) {
+            Ok(Start::Done(scan)) => (Ok(scan), None),
+            Ok(Start::Guessed { guess, rest }) => {
+                let check = Check::spawn(rest, guess.clone()).map_err(|e| unreadable(display, &e))?;
+                (Ok(guess), Some(check))
+            }
+            Err(e) => (Err(e), None),
+        })
     }
 }
 
@@ -381,7 +477,7 @@ mod tests {
             dir: dir.path().to_path_buf(),
             limit: None,
         };
-        let not_file = TextFile::open_or_stdin(dir.path(), (None, None), &spool).unwrap_err();
+        let not_file = TextFile::open_or_stdin(dir.path(), (None, None), &spool, &Known::default()).unwrap_err();
         assert_eq!(not_file.to_string(), format!("{}: is not a file", dir.path().display()));
         let bad = TextFile::open(&file(&dir, b"ok\n\xFF\xFF\n"), None).unwrap_err();
         assert_eq!(crate::exit::status_of(&bad).code(), 3);

@@ -16,6 +16,8 @@
 //!   Excel, records packed with numbers): issue 10;
 //! - `lang_mask`: `--mask` in report.md, summary.json and stderr; `--lang zh` and a zh
 //!   locale in report.md and the common messages;
+//! - `late_encoding`: files that turn GB18030 or break only past the head the encoding is
+//!   guessed from: the same outputs, errors and exit codes on one thread and on two;
 //! - `history_logs`: logs in the shapes real systems export (time shapes, split date and
 //!   clock columns, dial prefixes), the gate on unreadable lines, duplicates, `--as-of`;
 //! - `output_safety`: what a run writes and how it ends: no output over an input or through a
@@ -56,6 +58,7 @@ mod hostile_content;
 mod hostile_input;
 mod html_out;
 mod lang_mask;
+mod late_encoding;
 mod layering;
 mod output_modes;
 mod output_safety;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::harness::{Workdir, assert_exit, stderr};
+use crate::harness::{Workdir, assert_exit, outputs, stderr};
 
 const HEADER: &str = "客户编号,姓名,手机,住宅电话,配偶电话";
 
@@ -22,28 +22,6 @@ fn row(id: u64, i: u64) -> String {
         i % 100_000_000,
         id % 10
     )
-}
-
-/// Every file in `dir`, summary.json without its start time.
-fn outputs(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let name = e.file_name().into_string().unwrap();
-            let mut bytes = std::fs::read(e.path()).unwrap();
-            if name == "summary.json" {
-                let text = String::from_utf8(bytes).unwrap();
-                bytes = text
-                    .lines()
-                    .filter(|l| !l.contains("\"started\":"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-                    .into_bytes();
-            }
-            (name, bytes)
-        })
-        .collect()
 }
 
 fn audit(wd: &Workdir, input: &str, out: &str, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {

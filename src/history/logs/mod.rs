@@ -27,6 +27,7 @@
 
 mod cdr;
 mod decide;
+mod describe;
 mod format;
 mod gate;
 mod generic;
@@ -42,7 +43,7 @@ use jiff::tz::TimeZone;
 
 use crate::exit::Unreadable;
 use crate::input::dialect::{self, Fields};
-use crate::input::{Encoding, Fault, RawRecord, RecordReader, TextFile, is_blank};
+use crate::input::{Encoding, Fault, Known, RawRecord, RecordReader, TextFile, is_blank};
 use crate::text::{clip, tr, zh};
 use cdr::{asterisk_fields, freeswitch_fields};
 use generic::GenericColumns;
@@ -96,12 +97,16 @@ pub(crate) struct LogOptions {
     /// The plausible call times (`--history-time-range`, resolved); a time outside it makes
     /// the line unreadable. `None` checks nothing (the tests' opener).
     pub(crate) plausible: Option<Plausible>,
+    /// The verdicts of logs an earlier start of the run misread (`input::Known`).
+    pub(crate) known: Known,
 }
 
 /// An opened log: detected (or forced) format, resolved columns, time zone. Iterating it
 /// yields one item per non-blank record: the attempt, or `(line, message)` for a record that
 /// cannot be read.
 pub(crate) struct LogReader {
+    /// The log, whose encoding check may still run beside the reading.
+    text: TextFile,
     encoding: Encoding,
     layout: Layout,
     tz: TimeZone,
@@ -141,6 +146,7 @@ impl LogReader {
             time_format: None,
             dial_prefix: None,
             plausible: None,
+            known: Known::default(),
         };
         LogReader::open_with(path, &opts)
     }
@@ -151,9 +157,34 @@ impl LogReader {
     /// time column cannot be found), then decides its time format from the time column (an
     /// [`Unreadable`] error when none can be decided) and, for a CDR, the outside-line prefix
     /// its numbers carry.
+    ///
+    /// The log's encoding check may run on beside the reading: [`LogReader::settle`] waits
+    /// for it. An error before then waits for it first, and its error comes first.
     pub(crate) fn open_with(path: &Path, opts: &LogOptions) -> anyhow::Result<LogReader> {
-        let (format, columns, tz) = (opts.format, &opts.columns, opts.tz.clone());
-        let text = TextFile::open_log(path, opts.sheet.as_deref())?;
+        let mut text = TextFile::open_log(path, opts.sheet.as_deref(), &opts.known)?;
+        let head = Self::head(&text, opts);
+        let (layout, delimiter, header, decided) = text.settle_on_error(head)?;
+        let records = text.records(delimiter, header);
+        let records = text.settle_on_error(records)?;
+        Ok(LogReader {
+            encoding: text.scan.encoding,
+            lines: text.scan.lines,
+            text,
+            layout,
+            tz: opts.tz.clone(),
+            records,
+            delimiter,
+            time: decided.time,
+            dial_prefix: decided.dial_prefix,
+            plausible: opts.plausible,
+            rec: RawRecord::default(),
+            done: false,
+        })
+    }
+
+    /// What the log's head decides: its layout, delimiter, header line and time format.
+    fn head(text: &TextFile, opts: &LogOptions) -> anyhow::Result<(Layout, u8, Option<u64>, decide::Decided)> {
+        let (format, columns) = (opts.format, &opts.columns);
         let display = text.display.clone();
         let first = text.first_record()?.ok_or_else(|| {
             anyhow::Error::new(Unreadable(format!(
@@ -189,20 +220,22 @@ impl LogReader {
         let header = (format == LogFormat::Generic).then_some(first.line);
         let decided = decide::decide(text.records(delimiter, header)?, &mut layout, delimiter, opts)
             .map_err(|why| anyhow::Error::new(Unreadable(format!("{display}: {why}"))))?;
-        let records = text.records(delimiter, header)?;
-        Ok(LogReader {
-            encoding: text.scan.encoding,
-            layout,
-            tz,
-            records,
-            delimiter,
-            time: decided.time,
-            dial_prefix: decided.dial_prefix,
-            plausible: opts.plausible,
-            lines: text.scan.lines,
-            rec: RawRecord::default(),
-            done: false,
-        })
+        Ok((layout, delimiter, header, decided))
+    }
+
+    /// Waits for the log's encoding check, if it still runs ([`TextFile::settle`]).
+    pub(crate) fn settle(&mut self) -> anyhow::Result<()> {
+        self.text.settle()
+    }
+
+    /// `result`, unless the encoding check has an error or a misread to give first.
+    pub(crate) fn settle_on_error<T>(&mut self, result: anyhow::Result<T>) -> anyhow::Result<T> {
+        self.text.settle_on_error(result)
+    }
+
+    /// Whether the encoding check has found the reading wrong ([`TextFile::misread`]).
+    pub(crate) fn misread(&self) -> bool {
+        self.text.misread()
     }
 
     /// The format the log is read as.
@@ -219,7 +252,8 @@ impl LogReader {
         self.encoding
     }
 
-    /// The physical lines of the log (from the encoding scan): an upper bound on its attempts.
+    /// The physical lines of the log (from the encoding scan): an upper bound on its attempts;
+    /// while the check runs beside the reading, an estimate from the head, rounded up.
     pub(crate) fn lines(&self) -> u64 {
         self.lines
     }
@@ -227,40 +261,6 @@ impl LogReader {
     /// The outside-line prefix stripped from dialled numbers, if any.
     pub(crate) fn dial_prefix(&self) -> Option<&str> {
         self.dial_prefix.as_deref()
-    }
-
-    /// What a line must hold to be read: the time format and, for a generic log, the columns
-    /// (for the message that refuses a log with too many unreadable lines).
-    pub(crate) fn expected(&self) -> String {
-        if zh() {
-            let time = match &self.layout {
-                Layout::Generic(cols) => format!("{}，位于 {}", self.time, cols.time_header()),
-                Layout::Asterisk => format!("{}，位于 start（第 10 个字段）", self.time),
-                Layout::FreeSwitch => format!("{}，位于 start_stamp（第 5 个字段）", self.time),
-            };
-            return match &self.layout {
-                Layout::Generic(cols) => format!("{} 格式的行，时间为 {time}；列 {}", self.format(), cols.describe()),
-                _ => format!("{} 格式的行，时间为 {time}", self.format()),
-            };
-        }
-        let time = match &self.layout {
-            Layout::Generic(cols) => format!("{} in {}", self.time, cols.time_header()),
-            Layout::Asterisk => format!("{} in start (10th field)", self.time),
-            Layout::FreeSwitch => format!("{} in start_stamp (5th field)", self.time),
-        };
-        match &self.layout {
-            Layout::Generic(cols) => format!("{} lines with {time}; columns {}", self.format(), cols.describe()),
-            _ => format!("{} lines with {time}", self.format()),
-        }
-    }
-
-    /// Which column holds each role, for a generic log (`number=被叫号码, time=呼叫时间,
-    /// ...`); empty for the CDR layouts, whose fields are fixed.
-    pub(crate) fn describe(&self) -> String {
-        match &self.layout {
-            Layout::Generic(cols) => cols.describe(),
-            _ => String::new(),
-        }
     }
 
     /// Reads up to `max` non-blank raw records into `batch` (its records replaced), so that

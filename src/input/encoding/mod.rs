@@ -12,23 +12,29 @@
 //! UTF-16 without a BOM or binary data is named as what it is. Lines end at `\n`, `\r\n` or a
 //! lone `\r`, as the record reader cuts them.
 //!
-//! Parts: `pass` (the scan), `sniff` (what a non-text input is), `utf8` (UTF-8 line checks),
-//! `gb18030` (GB18030 checks), `codec` (decode and encode); unit tests in `tests`.
+//! [`start`] lets the pass run beside the stream instead of before it: it guesses from the
+//! head, and the caller checks the guess against the verdict ([`Scan::reads_as`]) before any
+//! output is moved into place.
+//!
+//! Parts: `start` (reading the input through the pass, and when), `pass` (the pass's state),
+//! `sniff` (what a non-text input is), `utf8` (UTF-8 line checks), `gb18030` (GB18030
+//! checks), `codec` (decode and encode); unit tests in `tests`.
 
 mod codec;
 mod gb18030;
 mod pass;
 mod sniff;
+mod start;
 mod utf8;
 
 use std::fmt;
 use std::io;
 
 pub(crate) use codec::{decode, encode};
-#[cfg(feature = "fuzzing")]
-pub(crate) use pass::scan_with;
-pub(crate) use pass::{scan, scan_unhashed};
 pub(crate) use sniff::NotText;
+#[cfg(feature = "fuzzing")]
+pub(crate) use start::scan_with;
+pub(crate) use start::{Rest, Start, scan, scan_unhashed, start};
 
 /// Bytes read at a time. Memory stays at a few of these whatever the input's size.
 const BUF_LEN: usize = 64 * 1024;
@@ -127,6 +133,14 @@ pub(crate) struct Scan {
     pub(crate) sha256: String,
     /// Number of lines; a last line without a newline counts.
     pub(crate) lines: u64,
+}
+
+impl Scan {
+    /// Whether a stream decoded as `self` says decodes as `other` would: the same encoding,
+    /// from the same source, after the same BOM.
+    pub(crate) fn reads_as(&self, other: &Scan) -> bool {
+        (self.encoding, self.source, self.bom_len) == (other.encoding, other.source, other.bom_len)
+    }
 }
 
 /// Why the input cannot be decoded. `Display` gives a complete, actionable message.

@@ -1,156 +1,12 @@
-//! The one pass over the input: reads it in fixed-size buffers, hashes it, skips the BOM,
-//! feeds both validators, counts lines, and decides the encoding, failing as early as the
-//! verdict is certain.
-
-use std::io::{self, Read};
+//! The state of the one pass over the input: it takes the input buffer by buffer, hashes
+//! it, skips the BOM, feeds both validators, counts lines, and decides the encoding (`start`
+//! reads the buffers and says when).
 
 use sha2::{Digest, Sha256};
 
 use super::gb18030::Gb18030Check;
-use super::sniff::{self, NotText};
 use super::utf8::Utf8Lines;
-use super::{BUF_LEN, Encoding, EncodingError, EncodingSource, Scan};
-
-/// Reads all of `reader` once (streaming, fixed memory) and decides its encoding.
-///
-/// `forced` is `--encoding`: the input is then checked in that encoding only, after a BOM
-/// that matches it, and lines are not compared.
-pub(crate) fn scan(reader: impl Read, forced: Option<Encoding>) -> Result<Scan, EncodingError> {
-    scan_inner(reader, forced, &mut vec![0; SCAN_BUF], true)
-}
-
-/// [`scan`] without the SHA-256 (`Scan::sha256` is left empty): for call logs, whose hash no
-/// output shows, and which can be a hundred times the contact file (1.4 GB at 30M attempts,
-/// where hashing took more than a second of the pass).
-pub(crate) fn scan_unhashed(reader: impl Read, forced: Option<Encoding>) -> Result<Scan, EncodingError> {
-    scan_inner(reader, forced, &mut vec![0; SCAN_BUF], false)
-}
-
-/// Bytes the pass reads and checks at a time: each piece is split between the two cores
-/// (`rayon::join`), and at 64 KiB the joins and the wake-ups of the second core cost about as
-/// much as they saved (issue 11).
-const SCAN_BUF: usize = 1 << 20;
-
-/// [`scan`] with the caller's buffer, so tests can split the input at every byte. The buffer
-/// must hold at least 4 bytes, the longest BOM.
-#[cfg(any(test, feature = "fuzzing"))]
-pub(crate) fn scan_with(reader: impl Read, forced: Option<Encoding>, buf: &mut [u8]) -> Result<Scan, EncodingError> {
-    scan_inner(reader, forced, buf, true)
-}
-
-/// The pass itself; `hash`: whether to take the SHA-256.
-fn scan_inner(
-    mut reader: impl Read,
-    forced: Option<Encoding>,
-    buf: &mut [u8],
-    hash: bool,
-) -> Result<Scan, EncodingError> {
-    // The head is read on its own, whatever the buffer's size, so that what it shows (a BOM,
-    // a signature, binary) never depends on how the input is cut into reads.
-    let mut head = vec![0; HEAD_LEN];
-    let head_len = fill(&mut reader, &mut head)?;
-    let head = &head[..head_len];
-    let plan = Plan::new(sniff_bom(head)?, forced);
-    if let Some(found) = sniff::not_text(head) {
-        return Err(EncodingError::NotText(found));
-    }
-    // Control bytes in the head turn a decoding failure into "binary data".
-    let head_binary = sniff::binary(head).filter(
-        |b| matches!(b, NotText::Binary { control, of } if control * 100 >= of * sniff::UNDECODABLE_BINARY_SHARE),
-    );
-    let binary_instead = |err: EncodingError| match (err, head_binary) {
-        (EncodingError::Invalid { .. } | EncodingError::Mixed { .. }, Some(found)) => EncodingError::NotText(found),
-        (err, _) => err,
-    };
-    let mut pass = Pass::new(plan.bom_len, hash);
-    // The head goes through the pass in the buffer's pieces, then the rest of the input.
-    for piece in head.chunks(buf.len()) {
-        pass.feed(piece);
-        if let Some(err) = pass.early_error(plan.known) {
-            return Err(binary_instead(err));
-        }
-    }
-    let mut len = if head_len < HEAD_LEN {
-        0
-    } else {
-        fill(&mut reader, buf)?
-    };
-    while len > 0 {
-        pass.feed(&buf[..len]);
-        if let Some(err) = pass.early_error(plan.known) {
-            return Err(binary_instead(err));
-        }
-        len = fill(&mut reader, buf)?;
-    }
-    pass.finish();
-    let (encoding, source) = pass.decide(plan.known).map_err(binary_instead)?;
-    Ok(Scan {
-        encoding,
-        source,
-        bom_len: plan.bom_len,
-        bytes: pass.bytes,
-        lines: pass.lines(),
-        sha256: pass.hasher.map(|h| format!("{:x}", h.finalize())).unwrap_or_default(),
-    })
-}
-
-/// Bytes of the input's head that the BOM and the not-text checks look at.
-const HEAD_LEN: usize = BUF_LEN;
-
-/// Reads until `buf` is full or the input ends, so that only the last buffer is short and the
-/// BOM is always whole in the first one.
-fn fill(reader: &mut impl Read, buf: &mut [u8]) -> Result<usize, EncodingError> {
-    let mut len = 0;
-    while len < buf.len() {
-        match reader.read(&mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(EncodingError::Io(err)),
-        }
-    }
-    Ok(len)
-}
-
-/// The encoding a BOM at the start of `head` names, if any.
-fn sniff_bom(head: &[u8]) -> Result<Option<Encoding>, EncodingError> {
-    // FF FE and FE FF are invalid in both UTF-8 and GB18030, so refusing them even under
-    // --encoding loses nothing and gives the clearer message.
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(EncodingError::Utf16);
-    }
-    Ok([Encoding::Utf8, Encoding::Gb18030]
-        .into_iter()
-        .find(|e| head.starts_with(e.bom())))
-}
-
-/// What is settled before the pass: the encoding if a BOM or the flag names it, and the BOM to
-/// skip.
-#[derive(Clone, Copy)]
-struct Plan {
-    known: Option<(Encoding, EncodingSource)>,
-    bom_len: usize,
-}
-
-impl Plan {
-    fn new(bom: Option<Encoding>, forced: Option<Encoding>) -> Plan {
-        match (forced, bom) {
-            // The flag wins; a BOM of another encoding is then just data, checked like the rest.
-            (Some(f), bom) => Plan {
-                known: Some((f, EncodingSource::Flag)),
-                bom_len: if bom == Some(f) { f.bom().len() } else { 0 },
-            },
-            (None, Some(b)) => Plan {
-                known: Some((b, EncodingSource::Bom)),
-                bom_len: b.bom().len(),
-            },
-            (None, None) => Plan {
-                known: None,
-                bom_len: 0,
-            },
-        }
-    }
-}
+use super::{Encoding, EncodingError, EncodingSource};
 
 /// A place in the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,10 +18,14 @@ pub(super) struct Position {
 }
 
 /// Everything one pass keeps: fixed-size state, whatever the input's length.
-struct Pass {
+pub(super) struct Pass {
     /// The SHA-256 so far, when one is taken.
-    hasher: Option<Sha256>,
-    bytes: u64,
+    pub(super) hasher: Option<Sha256>,
+    /// Bytes taken so far, BOM included.
+    pub(super) bytes: u64,
+    /// Whether each buffer's checks are split across the run's threads: not when the pass
+    /// runs beside the stream, which keeps them busy.
+    pub(super) split: bool,
     /// BOM bytes not yet skipped.
     bom_left: usize,
     /// Newlines after the BOM so far.
@@ -177,10 +37,11 @@ struct Pass {
 }
 
 impl Pass {
-    fn new(bom_len: usize, hash: bool) -> Pass {
+    pub(super) fn new(bom_len: usize, hash: bool) -> Pass {
         Pass {
             hasher: hash.then(Sha256::new),
             bytes: 0,
+            split: true,
             bom_left: bom_len,
             newlines: 0,
             last: None,
@@ -192,7 +53,7 @@ impl Pass {
     /// Takes the next buffer of input. The UTF-8 check runs beside the GB18030 check, the
     /// line count and the hash (on the run's threads): the pass is the one stretch of a run
     /// where nothing else can go on, 0.4 s for a 1M-row file on one core (issue 11).
-    fn feed(&mut self, chunk: &[u8]) {
+    pub(super) fn feed(&mut self, chunk: &[u8]) {
         let skip = self.bom_left.min(chunk.len());
         self.bom_left -= skip;
         let base = self.bytes + skip as u64;
@@ -212,15 +73,18 @@ impl Pass {
         }
         let (utf8, gb18030, hasher) = (&mut self.utf8, &mut self.gb18030, &mut self.hasher);
         let newlines = self.newlines;
-        rayon::join(
-            || utf8.feed(text, base),
-            || {
-                if let Some(hasher) = hasher {
-                    hasher.update(chunk);
-                }
-                gb18030.feed(text, false, (newlines, after_cr));
-            },
-        );
+        let mut rest = || {
+            if let Some(hasher) = hasher {
+                hasher.update(chunk);
+            }
+            gb18030.feed(text, false, (newlines, after_cr));
+        };
+        if self.split {
+            rayon::join(|| utf8.feed(text, base), rest);
+        } else {
+            utf8.feed(text, base);
+            rest();
+        }
         // The UTF-8 check cuts lines as `line_ends` does, so its count is the pass's.
         self.newlines = self.utf8.line_ends();
         self.last = text.last().copied();
@@ -230,7 +94,11 @@ impl Pass {
     /// encoding: its line ends are counted once, and neither validator reads it byte by byte.
     fn feed_ascii(&mut self, chunk: &[u8], text: &[u8], after_cr: bool) {
         let lines = match &mut self.hasher {
-            Some(hasher) => rayon::join(|| hasher.update(chunk), || line_ends(text, after_cr)).1,
+            Some(hasher) if self.split => rayon::join(|| hasher.update(chunk), || line_ends(text, after_cr)).1,
+            Some(hasher) => {
+                hasher.update(chunk);
+                line_ends(text, after_cr)
+            }
             None => line_ends(text, after_cr),
         };
         self.utf8.ascii_lines(text, lines);
@@ -240,12 +108,12 @@ impl Pass {
     }
 
     /// Ends the input: a sequence still open at the end is a bad one.
-    fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         self.utf8.finish();
         self.gb18030.feed(&[], true, (self.newlines, false));
     }
 
-    fn lines(&self) -> u64 {
+    pub(super) fn lines(&self) -> u64 {
         self.newlines + u64::from(self.last.is_some_and(|b| b != b'\n' && b != b'\r'))
     }
 
@@ -257,7 +125,7 @@ impl Pass {
     }
 
     /// An error already certain before the input ends, so a bad file fails fast.
-    fn early_error(&self, known: Option<(Encoding, EncodingSource)>) -> Option<EncodingError> {
+    pub(super) fn early_error(&self, known: Option<(Encoding, EncodingSource)>) -> Option<EncodingError> {
         match known {
             Some((encoding, _)) => self.first_bad(encoding).map(|p| invalid(Some(encoding), p)),
             None => self.utf8.mixed(),
@@ -265,7 +133,10 @@ impl Pass {
     }
 
     /// The verdict once the whole input has been fed.
-    fn decide(&self, known: Option<(Encoding, EncodingSource)>) -> Result<(Encoding, EncodingSource), EncodingError> {
+    pub(super) fn decide(
+        &self,
+        known: Option<(Encoding, EncodingSource)>,
+    ) -> Result<(Encoding, EncodingSource), EncodingError> {
         if let Some(err) = self.early_error(known) {
             return Err(err);
         }
@@ -303,7 +174,7 @@ pub(super) fn line_ends(text: &[u8], after_cr: bool) -> u64 {
     ends
 }
 
-fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
+pub(super) fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
     EncodingError::Invalid {
         encoding,
         offset: at.offset,
@@ -313,6 +184,8 @@ fn invalid(encoding: Option<Encoding>, at: Position) -> EncodingError {
 
 #[cfg(test)]
 mod tests {
+    use super::super::start::{scan, scan_unhashed, scan_with};
+    use super::super::{NotText, Scan};
     use super::*;
 
     /// Issue 10: a CR-only file was one line; lines end as the record reader cuts them.

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Read};
 
-use super::pass::scan_with;
+use super::start::scan_with;
 use super::*;
 
 const HEADER: &str = "客户编号,手机\r\n";
