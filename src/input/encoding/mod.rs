@@ -12,7 +12,7 @@
 //! UTF-16 without a BOM or binary data is named as what it is. Lines end at `\n`, `\r\n` or a
 //! lone `\r`, as the record reader cuts them.
 //!
-//! [`start`] lets the pass run beside the stream instead of before it: it guesses from the
+//! [`start()`] lets the pass run beside the stream instead of before it: it guesses from the
 //! head, and the caller checks the guess against the verdict ([`Scan::reads_as`]) before any
 //! output is moved into place.
 //!
