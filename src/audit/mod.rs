@@ -209,7 +209,7 @@ fn stream(
         guard: cfg.report.guard,
         tables: opts.tables,
     };
-    let progress = progress_bar(cfg.quiet, input.scan.bytes);
+    let progress = progress_bar(cfg.quiet, input.scan().bytes);
     cfg.pool
         .install(|| pipeline::stream(input, &ctx, cfg.batch, &progress, &mut sink))?;
     progress.finish_and_clear();

@@ -64,8 +64,6 @@ pub(crate) struct Input {
     pub(crate) display: String,
     /// The file, scanned (it deletes a spool when dropped).
     text: TextFile,
-    /// What the full pass found.
-    pub(crate) scan: Scan,
     /// The delimiter.
     pub(crate) delimiter: u8,
     /// The header fields.
@@ -130,7 +128,6 @@ pub(crate) fn open(opts: &InputOptions, known: &Known) -> anyhow::Result<Input> 
     }
     Ok(Input {
         display: text.display.clone(),
-        scan: text.scan.clone(),
         text,
         delimiter: header.delimiter,
         headers: header.names,
@@ -153,17 +150,18 @@ impl Input {
     /// Waits for the encoding check beside the stream, if one runs, and takes its verdict
     /// ([`TextFile::settle`]): before anything made from the stream is used.
     pub(crate) fn settle(&mut self) -> anyhow::Result<()> {
-        self.text.settle()?;
-        self.scan = self.text.scan.clone();
-        Ok(())
+        self.text.settle()
     }
 
     /// `result`, unless the encoding check has an error or a misread to give first
     /// ([`TextFile::settle_on_error`]).
     pub(crate) fn settle_on_error<T>(&mut self, result: anyhow::Result<T>) -> anyhow::Result<T> {
-        let result = self.text.settle_on_error(result);
-        self.scan = self.text.scan.clone();
-        result
+        self.text.settle_on_error(result)
+    }
+
+    /// What the full pass found; until [`Input::settle`], the guess it checks.
+    pub(crate) fn scan(&self) -> &Scan {
+        &self.text.scan
     }
 
     /// Whether the encoding check has found the stream's decoding wrong ([`TextFile::misread`]).

@@ -213,7 +213,7 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<Vec<u8>> {
             started: o.started.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
             tool_version: env!("CARGO_PKG_VERSION"),
             rules_version: &o.rules.version,
-            input_sha256: &o.input.scan.sha256,
+            input_sha256: &o.input.scan().sha256,
             outputs: Output::ALL
                 .into_iter()
                 .filter(|out| o.history.is_some() || !out.needs_history())
@@ -224,12 +224,12 @@ pub(crate) fn write(o: &Run<'_>) -> anyhow::Result<Vec<u8>> {
         },
         input: InputJson {
             path: &o.input.display,
-            bytes: o.input.scan.bytes,
-            sha256: &o.input.scan.sha256,
-            encoding: o.input.scan.encoding.as_str(),
-            encoding_source: o.input.scan.source.as_str(),
+            bytes: o.input.scan().bytes,
+            sha256: &o.input.scan().sha256,
+            encoding: o.input.scan().encoding.as_str(),
+            encoding_source: o.input.scan().source.as_str(),
             delimiter: char::from(o.input.delimiter).to_string(),
-            lines: o.input.scan.lines,
+            lines: o.input.scan().lines,
             rows: s.rows,
             bad_rows: s.bad_rows,
         },

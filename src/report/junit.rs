@@ -61,7 +61,7 @@ fn render_at(run: &Run<'_>, elapsed: f64) -> String {
     xml.push_str("    <properties>\n");
     for (name, value) in [
         ("input", run.input.display.as_str()),
-        ("input.sha256", run.input.scan.sha256.as_str()),
+        ("input.sha256", run.input.scan().sha256.as_str()),
         ("rules.version", run.rules.version.as_str()),
         ("tool.version", env!("CARGO_PKG_VERSION")),
     ] {

@@ -338,7 +338,7 @@ fn checks(o: &Run<'_>, lang: Lang) -> Vec<CheckRow> {
 }
 
 fn facts(o: &Run<'_>) -> Facts {
-    let scan = &o.input.scan;
+    let scan = o.input.scan();
     Facts {
         file: o.input.display.clone(),
         bytes: scan.bytes,

@@ -58,7 +58,7 @@ fn share(n: u64, of: u64) -> String {
 
 fn header(md: &mut String, o: &Run<'_>, lang: Lang) {
     let s = o.summary;
-    let scan = &o.input.scan;
+    let scan = o.input.scan();
     let _ = writeln!(
         md,
         "# {} {}\n",
