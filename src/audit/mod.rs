@@ -116,8 +116,8 @@ fn attempt(cfg: &AuditConfig, rules: &RuleSet, known: &Known, started: jiff::Tim
     let streamed = history_and_stream(cfg, &opts, rules, &input, known);
     let (sink, mut history) = input.settle_on_error(streamed)?;
     let after = cfg.pool.install(|| after_stream(&opts, sink, history.as_mut()));
-    let (files, summary, shared) = input.settle_on_error(after)?;
     input.settle()?;
+    let (files, summary, shared) = after?;
     let checks: Vec<ThresholdResult> = cfg.checks.iter().map(|c| c.evaluate(&summary)).collect();
     let failed = checks.iter().any(|c| c.status == GateStatus::Fail);
     let status = if failed && !cfg.exit_zero {

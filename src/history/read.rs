@@ -67,8 +67,8 @@ pub(super) fn read_log(
     let mut bufs = Buffers::default();
     let folded = fold_batches(&mut reader, &log, &mut bufs, fold);
     // The log's encoding check ran beside the fold: its verdict comes before the fold's.
-    reader.settle_on_error(folded)?;
     reader.settle()?;
+    folded?;
     bufs.tally.check(&log.display, &reader.expected(), opts.max_unreadable)
 }
 

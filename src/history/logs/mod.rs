@@ -107,7 +107,6 @@ pub(crate) struct LogOptions {
 pub(crate) struct LogReader {
     /// The log, whose encoding check may still run beside the reading.
     text: TextFile,
-    encoding: Encoding,
     layout: Layout,
     tz: TimeZone,
     records: RecordReader<Box<dyn BufRead + Send>>,
@@ -115,7 +114,6 @@ pub(crate) struct LogReader {
     time: TimeFormat,
     dial_prefix: Option<String>,
     plausible: Option<Plausible>,
-    lines: u64,
     rec: RawRecord,
     /// Set once the input has ended or failed, so iteration stops for good.
     done: bool,
@@ -167,8 +165,6 @@ impl LogReader {
         let records = text.records(delimiter, header);
         let records = text.settle_on_error(records)?;
         Ok(LogReader {
-            encoding: text.scan.encoding,
-            lines: text.scan.lines,
             text,
             layout,
             tz: opts.tz.clone(),
@@ -228,11 +224,6 @@ impl LogReader {
         self.text.settle()
     }
 
-    /// `result`, unless the encoding check has an error or a misread to give first.
-    pub(crate) fn settle_on_error<T>(&mut self, result: anyhow::Result<T>) -> anyhow::Result<T> {
-        self.text.settle_on_error(result)
-    }
-
     /// Whether the encoding check has found the reading wrong ([`TextFile::misread`]).
     pub(crate) fn misread(&self) -> bool {
         self.text.misread()
@@ -249,13 +240,13 @@ impl LogReader {
 
     /// The log's text encoding.
     pub(crate) fn encoding(&self) -> Encoding {
-        self.encoding
+        self.text.scan.encoding
     }
 
     /// The physical lines of the log (from the encoding scan): an upper bound on its attempts;
     /// while the check runs beside the reading, an estimate from the head, rounded up.
     pub(crate) fn lines(&self) -> u64 {
-        self.lines
+        self.text.scan.lines
     }
 
     /// The outside-line prefix stripped from dialled numbers, if any.
